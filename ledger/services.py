@@ -1,0 +1,281 @@
+"""Writing to the ledger.
+
+:func:`transaction_post` is the one way money moves: every feature that pays,
+allocates, settles or corrects calls it. It refuses what would break the
+books with a translated message and writes nothing; it posts a request at
+most once per idempotency key, whoever asks and however often.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from ledger.errors import PeriodError, PostingError
+from ledger.models import Account, AccountType, Entry, FiscalPeriod, Party, Transaction, TransactionKind
+from ledger.money import minor_unit
+from ledger.roles import is_administrator
+
+MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
+
+
+@dataclass(frozen=True)
+class Line:
+    """One entry to post: a signed amount on an account."""
+
+    account: Account
+    amount: Money
+
+
+class PostingResult(NamedTuple):
+    transaction: Transaction
+    created: bool
+
+
+def account_get_or_create(
+    *, code: str, name: str, type: str, currency: str, party: Party | None = None
+) -> Account:
+    """The account with this code, made on first use.
+
+    Features name their accounts by a code derived from what they belong to
+    (a programme, a pool and a party...), so the code is the account's
+    identity; asking for it in another currency is refused.
+    """
+    account, _created = Account.objects.get_or_create(
+        code=code, defaults={"name": name, "type": type, "currency": currency, "party": party}
+    )
+    if account.currency != currency:
+        raise PostingError(
+            _("Account %(code)s is kept in %(account_currency)s, not in %(currency)s."),
+            code="account_currency",
+            params={"code": code, "account_currency": account.currency, "currency": currency},
+        )
+    return account
+
+
+def site_account(*, code: str, name: str, currency: str, type: str = AccountType.ASSET) -> Account:
+    return account_get_or_create(code=code, name=name, type=type, currency=currency, party=None)
+
+
+def _check_lines(lines: Sequence[Line]) -> None:
+    if len(lines) < 2:
+        raise PostingError(_("A transaction needs at least two entries."), code="too_few_entries")
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if not isinstance(line.amount, Money):
+            raise PostingError(
+                _("The amount %(amount)r is not money with a currency."),
+                code="not_money",
+                params={"amount": line.amount},
+            )
+        if line.account.pk is None:
+            raise PostingError(_("An entry names an account that was never saved."), code="unsaved_account")
+        currency = line.amount.currency.code
+        if line.amount.amount == 0:
+            raise PostingError(
+                _("An entry on account %(code)s is zero; every entry must move money."),
+                code="zero_entry",
+                params={"code": line.account.code},
+            )
+        if line.amount.amount != line.amount.amount.quantize(minor_unit(currency)):
+            raise PostingError(
+                _("%(amount)s is not a whole number of cents; round it before posting."),
+                code="sub_unit_amount",
+                params={"amount": line.amount},
+            )
+        if currency != line.account.currency:
+            raise PostingError(
+                _("Account %(code)s is kept in %(account_currency)s; an entry in %(currency)s cannot be posted to it."),
+                code="account_currency",
+                params={"code": line.account.code, "account_currency": line.account.currency, "currency": currency},
+            )
+        totals[currency] += line.amount.amount
+    for currency, total in sorted(totals.items()):
+        if total != 0:
+            raise PostingError(
+                _("The entries do not balance in %(currency)s: they sum to %(total)s instead of zero."),
+                code="unbalanced",
+                params={"currency": currency, "total": total},
+            )
+
+
+def _open_period(day: date) -> FiscalPeriod:
+    period, _created = FiscalPeriod.objects.get_or_create(start_year=FiscalPeriod.year_of(day))
+    if period.is_closed:
+        raise PostingError(
+            _("The fiscal period %(period)s is closed; post the correction in an open period."),
+            code="closed_period",
+            params={"period": str(period)},
+        )
+    return period
+
+
+def _request_hash(*, lines: Sequence[Line], day: date, kind: str, reverses: Transaction | None) -> str:
+    """A fingerprint of what moves money in the request (not its memo)."""
+    request = {
+        "date": day.isoformat(),
+        "kind": kind,
+        "reverses": reverses.pk if reverses else None,
+        "lines": sorted(
+            [line.account.pk, line.amount.currency.code, str(line.amount.amount.normalize())] for line in lines
+        ),
+    }
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+
+
+def _insert_unless_key_exists(txn: Transaction) -> int | None:
+    """Insert the transaction row, or nothing if its key is taken.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of the
+    same key to commit or roll back, then skips or inserts: two workers
+    posting the same thing never both write it, and neither needs a savepoint
+    or an exception to find out (PostgreSQL, and SQLite since 3.35).
+    """
+    fields = [field for field in Transaction._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    values = [field.get_db_prep_save(getattr(txn, field.attname), connection) for field in fields]
+    key_column = connection.ops.quote_name(Transaction._meta.get_field("idempotency_key").column)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Transaction._meta.db_table)} ({columns}) "
+        f"VALUES ({placeholders}) ON CONFLICT ({key_column}) DO NOTHING RETURNING "
+        f"{connection.ops.quote_name(Transaction._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def transaction_post(
+    *,
+    lines: Sequence[Line],
+    date: date,
+    kind: str,
+    idempotency_key: str,
+    memo: str = "",
+    posted_by: AbstractBaseUser | None = None,
+    reverses: Transaction | None = None,
+) -> PostingResult:
+    """Post a balanced transaction once, or return the one already posted.
+
+    The same key with the same request returns the existing transaction
+    (``created`` is false); the same key with a different request is refused.
+    """
+    if kind not in TransactionKind.values:
+        raise PostingError(_("Unknown kind of transaction: %(kind)s."), code="unknown_kind", params={"kind": kind})
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
+        raise PostingError(
+            _("Every transaction needs an idempotency key of at most %(max)d characters."),
+            code="bad_key",
+            params={"max": MAX_KEY_LENGTH},
+        )
+    if (reverses is not None) != (kind == TransactionKind.REVERSAL):
+        raise PostingError(
+            _("Only a reversal points at another transaction, and a reversal always does."),
+            code="reversal_kind",
+        )
+    _check_lines(lines)
+    request_hash = _request_hash(lines=lines, day=date, kind=kind, reverses=reverses)
+
+    with transaction.atomic():
+        period = _open_period(date)
+        txn = Transaction(
+            date=date,
+            period=period,
+            kind=kind,
+            memo=memo[: Transaction._meta.get_field("memo").max_length],
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            posted_at=timezone.now(),
+            posted_by=posted_by,
+            reverses=reverses,
+        )
+        txn.pk = _insert_unless_key_exists(txn)
+        if txn.pk is None:
+            existing = Transaction.objects.get(idempotency_key=idempotency_key)
+            if existing.request_hash != request_hash:
+                raise PostingError(
+                    _(
+                        "The key %(key)s was already used for transaction #%(id)s, which records something "
+                        "else; nothing was posted."
+                    ),
+                    code="key_reused",
+                    params={"key": idempotency_key, "id": existing.pk},
+                )
+            return PostingResult(existing, False)
+        Entry.objects.bulk_create(
+            Entry(transaction=txn, account=line.account, amount=line.amount, date=date) for line in lines
+        )
+    return PostingResult(txn, True)
+
+
+def transaction_reverse(
+    *,
+    original: Transaction,
+    date: date | None = None,
+    memo: str = "",
+    posted_by: AbstractBaseUser | None = None,
+) -> PostingResult:
+    """Cancel a posted transaction with its mirror image, once.
+
+    The reversal is dated today unless told otherwise, so that a transaction
+    of a closed period is corrected in an open one.
+    """
+    if original.kind == TransactionKind.REVERSAL:
+        raise PostingError(
+            _("Transaction #%(id)s is itself a reversal; post the original transaction again instead."),
+            code="reverse_reversal",
+            params={"id": original.pk},
+        )
+    already = Transaction.objects.filter(reverses=original).first()
+    if already is not None:
+        raise PostingError(
+            _("Transaction #%(id)s was already reversed by #%(reversal)s."),
+            code="already_reversed",
+            params={"id": original.pk, "reversal": already.pk},
+        )
+    lines = [Line(account=entry.account, amount=-entry.amount) for entry in original.entries.select_related("account")]
+    return transaction_post(
+        lines=lines,
+        date=date or timezone.localdate(),
+        kind=TransactionKind.REVERSAL,
+        idempotency_key=f"reversal:{original.pk}",
+        memo=memo or _("Reversal of transaction #%(id)s") % {"id": original.pk},
+        posted_by=posted_by,
+        reverses=original,
+    )
+
+
+def fiscal_period_close(*, period: FiscalPeriod, closed_by: AbstractBaseUser, today: date | None = None) -> FiscalPeriod:
+    """Close a fiscal year that has ended: nothing can be posted in it after."""
+    if not is_administrator(closed_by):
+        raise PeriodError(_("Only an administrator can close a fiscal period."), code="not_administrator")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        period = FiscalPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.is_closed:
+            raise PeriodError(
+                _("The fiscal period %(period)s is already closed."), code="already_closed", params={"period": str(period)}
+            )
+        if today <= period.end_date:
+            raise PeriodError(
+                _("The fiscal period %(period)s ends on %(end)s; it can be closed after that date."),
+                code="not_ended",
+                params={"period": str(period), "end": period.end_date.isoformat()},
+            )
+        period.is_closed = True
+        period.closed_at = timezone.now()
+        period.closed_by = closed_by
+        period.save(update_fields=["is_closed", "closed_at", "closed_by"])
+    return period

@@ -1,0 +1,199 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from moneyed import Money
+
+from ledger.errors import PeriodError, PostingError
+from ledger.models import Account, AccountType, Entry, FiscalPeriod, Transaction, TransactionKind
+from ledger.services import (
+    Line,
+    account_get_or_create,
+    fiscal_period_close,
+    transaction_post,
+    transaction_reverse,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def cad(amount: str) -> Money:
+    return Money(amount, "CAD")
+
+
+def pay(cash, party_account, day, *, amount="250.00", key="test:1"):
+    return transaction_post(
+        lines=[Line(account=cash, amount=cad(f"-{amount}")), Line(account=party_account, amount=cad(amount))],
+        date=day,
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key=key,
+        memo="Versement",
+    )
+
+
+def test_post_writes_a_balanced_transaction_in_the_fiscal_period_of_its_date(cash, party_account, day):
+    txn, created = pay(cash, party_account, day)
+    assert created
+    assert txn.period_id == 2025
+    assert sorted(Entry.objects.filter(transaction=txn).values_list("amount", flat=True)) == [
+        Decimal("-250.00"),
+        Decimal("250.00"),
+    ]
+    assert set(Entry.objects.values_list("date", flat=True)) == {day}
+
+
+def test_a_date_before_april_belongs_to_the_previous_fiscal_year(cash, party_account):
+    txn, _ = pay(cash, party_account, date(2026, 3, 31))
+    assert txn.period_id == 2025
+    txn, _ = pay(cash, party_account, date(2026, 4, 1), key="test:2")
+    assert txn.period_id == 2026
+
+
+def test_the_same_key_and_request_returns_the_posted_transaction(cash, party_account, day):
+    first, _ = pay(cash, party_account, day)
+    again, created = pay(cash, party_account, day)
+    assert not created
+    assert again.pk == first.pk
+    assert Transaction.objects.count() == 1
+    assert Entry.objects.count() == 2
+
+
+def test_the_same_key_with_another_request_is_refused(cash, party_account, day):
+    first, _ = pay(cash, party_account, day)
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, day, amount="999.00")
+    assert refused.value.code == "key_reused"
+    assert Transaction.objects.count() == 1
+    assert Entry.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("amounts", "code"),
+    [
+        (["-10.00", "9.99"], "unbalanced"),
+        (["10.00"], "too_few_entries"),
+        (["0.00", "0.00"], "zero_entry"),
+        (["-10.001", "10.001"], "sub_unit_amount"),
+    ],
+)
+def test_bad_entries_are_refused_and_nothing_is_written(cash, party_account, day, amounts, code):
+    accounts = [cash, party_account]
+    lines = [Line(account=accounts[i], amount=cad(amount)) for i, amount in enumerate(amounts)]
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=lines, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="bad")
+    assert refused.value.code == code
+    assert not Transaction.objects.exists()
+    assert not Entry.objects.exists()
+
+
+def test_an_entry_in_another_currency_than_its_account_is_refused(cash, party_account, day):
+    lines = [Line(account=cash, amount=Money("-5.00", "USD")), Line(account=party_account, amount=Money("5.00", "USD"))]
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=lines, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="usd")
+    assert refused.value.code == "account_currency"
+    assert "CAD" in refused.value.messages[0]
+    assert not Transaction.objects.exists()
+
+
+def test_mixed_currencies_must_balance_in_each_currency(cash, party_account, day, party):
+    usd_site = Account.objects.create(code="SITE-USD", name="USD", type=AccountType.ASSET, currency="USD")
+    usd_party = Account.objects.create(code="P-USD", name="USD", type=AccountType.ASSET, currency="USD", party=party)
+    balanced_in_total_only = [
+        Line(account=cash, amount=cad("-10.00")),
+        Line(account=usd_party, amount=Money("10.00", "USD")),
+    ]
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=balanced_in_total_only, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="m")
+    assert refused.value.code == "unbalanced"
+    balanced_per_currency = [
+        Line(account=cash, amount=cad("-10.00")),
+        Line(account=party_account, amount=cad("10.00")),
+        Line(account=usd_site, amount=Money("-7.00", "USD")),
+        Line(account=usd_party, amount=Money("7.00", "USD")),
+    ]
+    txn, created = transaction_post(
+        lines=balanced_per_currency, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="m"
+    )
+    assert created and txn.entries.count() == 4
+
+
+def test_posting_into_a_closed_period_is_refused(cash, party_account, administrator):
+    FiscalPeriod.objects.create(start_year=2024)
+    fiscal_period_close(period=FiscalPeriod.objects.get(pk=2024), closed_by=administrator, today=date(2025, 5, 1))
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2024, 12, 1))
+    assert refused.value.code == "closed_period"
+    assert "2024-2025" in refused.value.messages[0]
+    assert not Transaction.objects.exists()
+
+
+def test_unknown_kind_and_missing_key_are_refused(cash, party_account, day):
+    lines = [Line(account=cash, amount=cad("-1.00")), Line(account=party_account, amount=cad("1.00"))]
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=lines, date=day, kind="gift", idempotency_key="k")
+    assert refused.value.code == "unknown_kind"
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=lines, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="")
+    assert refused.value.code == "bad_key"
+
+
+def test_reversal_mirrors_the_original_and_points_at_it(cash, party_account, day):
+    original, _ = pay(cash, party_account, day)
+    reversal, created = transaction_reverse(original=original, date=date(2025, 7, 1))
+    assert created
+    assert reversal.reverses_id == original.pk
+    assert reversal.kind == TransactionKind.REVERSAL
+    amounts = dict(reversal.entries.values_list("account__code", "amount"))
+    assert amounts == {"SITE-CASH": Decimal("250.00"), "P-MDJ": Decimal("-250.00")}
+
+
+def test_a_transaction_is_reversed_once(cash, party_account, day):
+    original, _ = pay(cash, party_account, day)
+    reversal, _ = transaction_reverse(original=original, date=day)
+    with pytest.raises(PostingError) as refused:
+        transaction_reverse(original=original, date=day)
+    assert refused.value.code == "already_reversed"
+    with pytest.raises(PostingError) as refused:
+        transaction_reverse(original=reversal, date=day)
+    assert refused.value.code == "reverse_reversal"
+    assert Transaction.objects.count() == 2
+
+
+def test_a_transaction_of_a_closed_period_is_reversed_in_an_open_one(cash, party_account, administrator):
+    original, _ = pay(cash, party_account, date(2024, 6, 1))
+    fiscal_period_close(period=original.period, closed_by=administrator, today=date(2025, 5, 1))
+    with pytest.raises(PostingError):
+        transaction_reverse(original=original, date=date(2024, 6, 2))
+    reversal, _ = transaction_reverse(original=original, date=date(2025, 5, 1))
+    assert reversal.period_id == 2025
+
+
+def test_only_an_administrator_closes_a_period_and_only_once_it_has_ended(finance_user, administrator):
+    period = FiscalPeriod.objects.create(start_year=2025)
+    with pytest.raises(PeriodError) as refused:
+        fiscal_period_close(period=period, closed_by=finance_user, today=date(2026, 5, 1))
+    assert refused.value.code == "not_administrator"
+    with pytest.raises(PeriodError) as refused:
+        fiscal_period_close(period=period, closed_by=administrator, today=date(2026, 3, 31))
+    assert refused.value.code == "not_ended"
+    period.refresh_from_db()
+    assert not period.is_closed
+    fiscal_period_close(period=period, closed_by=administrator, today=date(2026, 4, 1))
+    with pytest.raises(PeriodError) as refused:
+        fiscal_period_close(period=period, closed_by=administrator, today=date(2026, 4, 1))
+    assert refused.value.code == "already_closed"
+
+
+def test_account_get_or_create_refuses_another_currency(party):
+    first = account_get_or_create(code="X-1", name="X", type=AccountType.ASSET, currency="CAD", party=party)
+    assert account_get_or_create(code="X-1", name="X", type=AccountType.ASSET, currency="CAD", party=party) == first
+    with pytest.raises(PostingError) as refused:
+        account_get_or_create(code="X-1", name="X", type=AccountType.ASSET, currency="USD", party=party)
+    assert refused.value.code == "account_currency"
+
+
+def test_refusals_speak_french_by_default(cash, party_account, day):
+    lines = [Line(account=cash, amount=cad("-10.00")), Line(account=party_account, amount=cad("9.00"))]
+    with pytest.raises(PostingError) as refused:
+        transaction_post(lines=lines, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="fr")
+    assert refused.value.messages[0].startswith("Les écritures ne sont pas équilibrées en CAD")
