@@ -1,0 +1,187 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from moneyed import Money
+
+from ledger.errors import DomainError
+from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
+from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
+from ledger.roles import is_administrator, is_finance
+from ledger.services import Line, fiscal_period_close, transaction_post, transaction_reverse
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sector", "liaison_name", "is_active"]
+    list_filter = ["kind", "sector", "is_active"]
+    search_fields = ["name", "liaison_name", "liaison_email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "party", "role"]
+    list_filter = ["role", "party__sector"]
+    search_fields = ["user__username", "user__email", "party__name"]
+    autocomplete_fields = ["user", "party"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "party", "type", "currency", "balance"]
+    list_filter = ["type", "currency", "party__sector"]
+    search_fields = ["code", "name", "party__name"]
+    list_select_related = ["party"]
+    autocomplete_fields = ["party"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
+        return super().get_queryset(request).annotate(entries_total=Sum("entries__amount"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
+        return ["currency", "party"] if obj is not None and obj.entries.exists() else []
+
+    @admin.display(description=gettext_lazy("balance"), ordering="entries_total")
+    def balance(self, account: Account) -> Money:
+        return Money(account.entries_total or 0, account.currency)
+
+
+@admin.register(FiscalPeriod)
+class FiscalPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "is_closed", "closed_at", "closed_by"]
+    fields = ["start_year", "is_closed", "closed_at", "closed_by"]
+    readonly_fields = ["is_closed", "closed_at", "closed_by"]
+    actions = ["close_periods"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: FiscalPeriod | None = None) -> list[str]:
+        return [*self.readonly_fields, "start_year"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: FiscalPeriod | None = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Close the selected fiscal periods"))
+    def close_periods(self, request: HttpRequest, queryset: QuerySet[FiscalPeriod]) -> None:
+        for period in queryset:
+            try:
+                fiscal_period_close(period=period, closed_by=request.user)
+            except DomainError as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("The fiscal period %(period)s is closed.") % {"period": period})
+
+
+class EntryInline(admin.TabularInline):
+    model = Entry
+    fields = ["account", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
+        return False
+
+
+@admin.register(Transaction)
+class TransactionAdmin(admin.ModelAdmin):
+    """Posted transactions are read-only; they are corrected by a reversal."""
+
+    list_display = ["id", "date", "kind", "memo", "period", "posted_by", "reverses"]
+    list_filter = ["kind", "period"]
+    date_hierarchy = "date"
+    search_fields = ["memo", "idempotency_key", "entries__account__code", "entries__account__party__name"]
+    list_select_related = ["period", "posted_by", "reverses"]
+    readonly_fields = [
+        "date",
+        "period",
+        "kind",
+        "memo",
+        "idempotency_key",
+        "request_hash",
+        "posted_at",
+        "posted_by",
+        "reverses",
+    ]
+    inlines = [EntryInline]
+    actions = ["reverse_transactions"]
+    change_list_template = "admin/ledger/transaction/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "adjustment/",
+                self.admin_site.admin_view(self.post_adjustment_view),
+                name="ledger_transaction_adjustment",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=gettext_lazy("Reverse the selected transactions"))
+    def reverse_transactions(self, request: HttpRequest, queryset: QuerySet[Transaction]) -> None:
+        if not is_finance(request.user) and not is_administrator(request.user):
+            raise PermissionDenied
+        for original in queryset:
+            try:
+                reversal, _created = transaction_reverse(original=original, posted_by=request.user)
+            except DomainError as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Transaction #%(id)s is reversed by #%(reversal)s.") % {"id": original.pk, "reversal": reversal.pk},
+                )
+
+    def post_adjustment_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_finance(request.user) and not is_administrator(request.user):
+            raise PermissionDenied
+        form = AdjustmentForm(request.POST or None)
+        lines = AdjustmentLineFormSet(request.POST or None, prefix="lines")
+        if request.method == "POST" and form.is_valid() and lines.is_valid():
+            try:
+                txn, created = transaction_post(
+                    lines=[Line(account=line["account"], amount=line["amount"]) for line in lines.filled_lines()],
+                    date=form.cleaned_data["date"],
+                    kind=TransactionKind.ADJUSTMENT,
+                    memo=form.cleaned_data["memo"],
+                    idempotency_key=f"adjustment:{form.cleaned_data['request_id']}",
+                    posted_by=request.user,
+                )
+            except DomainError as refusal:
+                form.add_error(None, refusal)
+            else:
+                if created:
+                    self.message_user(request, _("Transaction #%(id)s is posted.") % {"id": txn.pk})
+                else:
+                    self.message_user(
+                        request, _("This form was already sent: transaction #%(id)s was posted once.") % {"id": txn.pk}
+                    )
+                return HttpResponseRedirect(reverse("admin:ledger_transaction_change", args=[txn.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Post an adjustment"),
+            "opts": self.model._meta,
+            "form": form,
+            "lines": lines,
+        }
+        return TemplateResponse(request, "admin/ledger/transaction/adjustment.html", context)

@@ -1,0 +1,38 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from djmoney.forms.fields import MoneyField
+
+from ledger.models import Account
+
+
+class AdjustmentForm(forms.Form):
+    date = forms.DateField(label=_("date"), initial=timezone.localdate)
+    memo = forms.CharField(label=_("memo"), max_length=500)
+    # A fresh id per form shown: sending the same form twice posts once.
+    request_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class AdjustmentLineForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.select_related("party"))
+    amount = MoneyField(
+        label=_("amount"),
+        max_digits=16,
+        decimal_places=2,
+        default_currency=settings.DEFAULT_CURRENCY,
+        currency_choices=settings.CURRENCY_CHOICES,
+        help_text=_("Positive in favour of the account's holder, negative against."),
+    )
+
+
+class BaseAdjustmentLineFormSet(forms.BaseFormSet):
+    def filled_lines(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+
+AdjustmentLineFormSet = forms.formset_factory(
+    AdjustmentLineForm, formset=BaseAdjustmentLineFormSet, extra=4, min_num=2, validate_min=True
+)

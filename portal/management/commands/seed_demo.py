@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from ledger.demo import DEMO_PASSWORD, ledger_demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo territory (a Laurentides partnership). Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--partners", type=int, default=0, help="Add generated partners up to this many, for benchmarks."
+        )
+
+    def handle(self, *args, partners: int, **options) -> None:
+        demo = ledger_demo_seed(today=timezone.localdate(), partners=partners)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo territory ready: {len(demo['parties'])} organisations, {len(demo['users'])} users "
+                f"(password: {DEMO_PASSWORD})."
+            )
+        )

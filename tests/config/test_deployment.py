@@ -1,0 +1,95 @@
+"""The frame of the product: production settings, compose, services."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "partenariat.example.org",
+    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+}
+
+
+def test_production_settings_pass_the_deployment_check_without_warning():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_interface_is_french_first_with_english_available():
+    assert settings.LANGUAGE_CODE == "fr-ca"
+    assert [code for code, _ in settings.LANGUAGES] == ["fr-ca", "en"]
+
+
+def test_compose_runs_the_product_on_healthy_services():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert services["postgres"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for name in ("web", "worker", "beat"):
+        app = services[name]
+        assert app["build"] == "."
+        assert app["image"] == "aire-ouverte-back-office"
+        assert app["env_file"] == ".env"
+        assert app["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert sum("beat" in " ".join(service.get("command", [])) for service in services.values()) == 1
+    assert set(compose["volumes"]) == {"postgres-data", "redis-data", "private-files"}
+    assert (ROOT / "Dockerfile").is_file()
+
+
+@pytest.mark.redis
+def test_the_cache_is_redis_when_redis_url_is_set():
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CELERY_BROKER_URL == os.environ["REDIS_URL"]
+    cache.set("deployment-check", "ok", 10)
+    assert cache.get("deployment-check") == "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_suite_runs_on_postgresql():
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    assert connection.pg_version >= 150000

@@ -1,0 +1,149 @@
+"""PostgreSQL holds the ledger's invariants even against raw SQL."""
+
+from datetime import date
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from moneyed import Money
+
+from ledger.models import Entry, FiscalPeriod, Transaction, TransactionKind
+from ledger.services import Line, transaction_post
+
+pytestmark = pytest.mark.postgres
+
+
+def posted(cash, party_account):
+    txn, _ = transaction_post(
+        lines=[Line(account=cash, amount=Money("-40.00", "CAD")), Line(account=party_account, amount=Money("40.00", "CAD"))],
+        date=date(2025, 6, 1),
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key="raw:1",
+    )
+    return txn
+
+
+def sql(statement: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def refused(statement: str, params=(), *, deferred: bool = False) -> str:
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        sql(statement, params)
+        if deferred:
+            sql("SET CONSTRAINTS ALL IMMEDIATE")
+    return str(error.value)
+
+
+def insert_transaction(key: str, day: str = "2025-06-01", period: int = 2025) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_transaction (date, period_id, kind, memo, idempotency_key, request_hash, posted_at) "
+            "VALUES (%s, %s, 'adjustment', '', %s, '', now()) RETURNING id",
+            [day, period, key],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_posted_entries_cannot_be_updated_or_deleted(cash, party_account):
+    txn = posted(cash, party_account)
+    assert "immutable" in refused("UPDATE ledger_entry SET amount = 0 WHERE transaction_id = %s", [txn.pk])
+    assert "immutable" in refused("DELETE FROM ledger_entry WHERE transaction_id = %s", [txn.pk])
+    assert "immutable" in refused("UPDATE ledger_transaction SET memo = 'x' WHERE id = %s", [txn.pk])
+    assert "immutable" in refused("DELETE FROM ledger_transaction WHERE id = %s", [txn.pk])
+    assert sorted(Entry.objects.filter(transaction=txn).values_list("amount", flat=True)) == [-40, 40]
+
+
+@pytest.mark.django_db
+def test_an_unbalanced_transaction_is_refused_by_the_database(cash, party_account):
+    FiscalPeriod.objects.create(start_year=2025)
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        txn_id = insert_transaction("raw:unbalanced")
+        sql(
+            "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+            "VALUES (%s, %s, -10, 'CAD', '2025-06-01'), (%s, %s, 9, 'CAD', '2025-06-01')",
+            [txn_id, cash.pk, txn_id, party_account.pk],
+        )
+        sql("SET CONSTRAINTS ALL IMMEDIATE")
+    assert "does not balance in CAD" in str(error.value)
+    assert not Transaction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_transaction_needs_two_entries_in_the_database(cash):
+    FiscalPeriod.objects.create(start_year=2025)
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        insert_transaction("raw:empty")
+        sql("SET CONSTRAINTS ALL IMMEDIATE")
+    assert "needs at least two" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_an_unbalancing_entry_cannot_be_added_to_a_posted_transaction(cash, party_account):
+    txn = posted(cash, party_account)
+    message = refused(
+        "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+        "VALUES (%s, %s, 5, 'CAD', '2025-06-01')",
+        [txn.pk, cash.pk],
+        deferred=True,
+    )
+    assert "does not balance" in message
+
+
+@pytest.mark.django_db
+def test_an_entry_must_be_in_its_account_currency_and_on_its_transaction_date(cash, party_account):
+    txn = posted(cash, party_account)
+    entry = "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) VALUES (%s, %s, %s, %s, %s)"
+    assert "kept in CAD" in refused(entry, [txn.pk, cash.pk, 5, "USD", "2025-06-01"])
+    assert "dated" in refused(entry, [txn.pk, cash.pk, 5, "CAD", "2025-06-02"])
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_closed_or_wrong_period():
+    FiscalPeriod.objects.create(start_year=2024, is_closed=True, closed_at="2025-05-01T00:00Z")
+    FiscalPeriod.objects.create(start_year=2025)
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        insert_transaction("raw:closed", day="2024-06-01", period=2024)
+    assert "fiscal period 2024 is closed" in str(error.value)
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        insert_transaction("raw:outside", day="2026-06-01", period=2025)
+    assert "outside fiscal period" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_a_closed_period_cannot_be_reopened():
+    FiscalPeriod.objects.create(start_year=2024, is_closed=True, closed_at="2025-05-01T00:00Z")
+    assert "stays closed" in refused("UPDATE ledger_fiscalperiod SET is_closed = false WHERE start_year = 2024")
+
+
+@pytest.mark.django_db
+def test_an_account_with_entries_keeps_its_currency(cash, party_account):
+    posted(cash, party_account)
+    assert "keeps its currency" in refused("UPDATE ledger_account SET currency = 'USD' WHERE id = %s", [cash.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_balance_is_checked_when_the_database_transaction_commits(cash, party_account):
+    FiscalPeriod.objects.create(start_year=2025)
+    with pytest.raises(DatabaseError) as error:
+        with transaction.atomic():
+            txn_id = insert_transaction("raw:commit")
+            sql(
+                "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+                "VALUES (%s, %s, -10, 'CAD', '2025-06-01')",
+                [txn_id, cash.pk],
+            )
+            sql(
+                "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+                "VALUES (%s, %s, 10, 'CAD', '2025-06-01')",
+                [txn_id, party_account.pk],
+            )
+            sql(
+                "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+                "VALUES (%s, %s, 1, 'CAD', '2025-06-01')",
+                [txn_id, party_account.pk],
+            )
+    assert "does not balance" in str(error.value)
+    assert not Transaction.objects.exists()
+    assert not Entry.objects.exists()
