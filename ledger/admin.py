@@ -10,6 +10,7 @@ from moneyed import Money
 
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
+from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator, is_finance
 from ledger.services import Line, fiscal_period_close, transaction_post, transaction_reverse
@@ -52,8 +53,8 @@ class AccountAdmin(admin.ModelAdmin):
         return ["currency", "party"] if obj is not None and obj.entries.exists() else []
 
     @admin.display(description=gettext_lazy("balance"), ordering="entries_total")
-    def balance(self, account: Account) -> Money:
-        return Money(account.entries_total or 0, account.currency)
+    def balance(self, account: Account) -> str:
+        return money_format(Money(account.entries_total or 0, account.currency))
 
 
 @admin.register(FiscalPeriod)

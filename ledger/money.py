@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TypeVar
 
+from babel.numbers import format_currency
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from moneyed import Currency, Money, get_currency
 
@@ -102,3 +104,8 @@ def split(total: Money, weights: Mapping[K, Weight]) -> dict[K, Money]:
     for key in by_largest_remainder[:left_over]:
         floors[key] += 1
     return {key: Money(sign * floors[key] * unit, currency) for key in weights}
+
+
+def money_format(value: Money) -> str:
+    """The amount as a reader of the active language writes it: ``1 234,56 $`` in French."""
+    return format_currency(value.amount, value.currency.code, locale=to_locale(get_language() or "fr-ca"))

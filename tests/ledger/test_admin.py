@@ -1,0 +1,113 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from moneyed import Money
+
+from ledger.models import FiscalPeriod, Transaction, TransactionKind
+from ledger.services import Line, transaction_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, finance_user):
+    finance_user.is_staff = True
+    finance_user.save()
+    client.force_login(finance_user)
+    return client
+
+
+@pytest.fixture
+def posted(cash, party_account):
+    txn, _ = transaction_post(
+        lines=[Line(account=cash, amount=Money("-80.00", "CAD")), Line(account=party_account, amount=Money("80.00", "CAD"))],
+        date=date(2025, 6, 1),
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key="admin:1",
+    )
+    return txn
+
+
+@pytest.mark.parametrize("model", ["party", "membership", "account", "fiscalperiod", "transaction"])
+def test_finance_staff_list_the_ledger_in_french(staff_client, posted, model):
+    response = staff_client.get(reverse(f"admin:ledger_{model}_changelist"))
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "fr-ca"
+
+
+def test_the_account_list_shows_balances(staff_client, posted):
+    response = staff_client.get(reverse("admin:ledger_account_changelist"))
+    assert "80,00\xa0$" in response.content.decode()
+
+
+def test_a_posted_transaction_is_read_only_in_the_admin(staff_client, posted):
+    url = reverse("admin:ledger_transaction_change", args=[posted.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert 'name="memo"' not in response.content.decode()
+    staff_client.post(url, {"memo": "changed"})
+    assert Transaction.objects.get(pk=posted.pk).memo == ""
+    assert staff_client.post(reverse("admin:ledger_transaction_delete", args=[posted.pk])).status_code == 403
+
+
+def test_the_reverse_action_posts_a_reversal(staff_client, posted):
+    staff_client.post(
+        reverse("admin:ledger_transaction_changelist"),
+        {"action": "reverse_transactions", "_selected_action": [posted.pk]},
+    )
+    reversal = Transaction.objects.get(reverses=posted)
+    assert sorted(reversal.entries.values_list("amount", flat=True)) == [Decimal("-80.00"), Decimal("80.00")]
+
+
+def adjustment(cash, party_account, request_id, amounts=("-15.00", "15.00")):
+    data = {
+        "date": "2025-07-02",
+        "memo": "Correction",
+        "request_id": request_id,
+        "lines-TOTAL_FORMS": "4",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "2",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for index, (account, amount) in enumerate(zip([cash, party_account], amounts)):
+        data[f"lines-{index}-account"] = account.pk
+        data[f"lines-{index}-amount_0"] = amount
+        data[f"lines-{index}-amount_1"] = "CAD"
+    return data
+
+
+def test_an_adjustment_sent_twice_is_posted_once(staff_client, cash, party_account):
+    url = reverse("admin:ledger_transaction_adjustment")
+    data = adjustment(cash, party_account, "2b1f0a4e-8d1c-4c38-9a51-5b2f2c0d9e11")
+    assert staff_client.post(url, data).status_code == 302
+    assert staff_client.post(url, data).status_code == 302
+    assert Transaction.objects.filter(kind=TransactionKind.ADJUSTMENT).count() == 1
+
+
+def test_an_unbalanced_adjustment_is_refused_in_french_and_nothing_is_posted(staff_client, cash, party_account):
+    url = reverse("admin:ledger_transaction_adjustment")
+    data = adjustment(cash, party_account, "7c9e6679-7425-40de-944b-e07fc1f90ae7", amounts=("-15.00", "14.00"))
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "ne sont pas équilibrées" in response.content.decode()
+    assert not Transaction.objects.exists()
+
+
+def test_a_partner_user_cannot_reach_the_adjustment_form(client, django_user_model):
+    user = django_user_model.objects.create_user(username="partner", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:ledger_transaction_adjustment")).status_code == 403
+
+
+def test_closing_a_period_from_the_admin_needs_an_administrator(client, administrator, staff_client):
+    FiscalPeriod.objects.create(start_year=2020)
+    changelist = reverse("admin:ledger_fiscalperiod_changelist")
+    staff_client.post(changelist, {"action": "close_periods", "_selected_action": [2020]})
+    assert not FiscalPeriod.objects.get(pk=2020).is_closed
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    client.post(changelist, {"action": "close_periods", "_selected_action": [2020]})
+    assert FiscalPeriod.objects.get(pk=2020).is_closed

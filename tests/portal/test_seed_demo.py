@@ -1,0 +1,29 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ledger.models import Membership, Party, Sector, Transaction
+from ledger.selectors import account_balance
+from ledger.models import Account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_territory_loads_once_however_often_it_is_run():
+    call_command("seed_demo", stdout=None)
+    counts = (Party.objects.count(), get_user_model().objects.count(), Membership.objects.count(), Transaction.objects.count())
+    call_command("seed_demo")
+    assert (Party.objects.count(), get_user_model().objects.count(), Membership.objects.count(), Transaction.objects.count()) == counts
+    assert Party.objects.filter(sector=Sector.NORD).count() >= 5
+    assert Party.objects.filter(sector=Sector.SUD).count() >= 5
+    assert Party.objects.filter(name="Maison des jeunes de Saint-Jérôme").exists()
+    assert get_user_model().objects.get(username="administrateur").groups.filter(name="administrators").exists()
+    assert get_user_model().objects.get(username="coordo-nord").memberships.count() == 2
+    support = Account.objects.get(code="SITE-SOUTIEN")
+    assert account_balance(account=support).amount == 60000 - 4500 - 2750
+
+
+def test_partners_scale_the_territory_up_for_benchmarks():
+    call_command("seed_demo", partners=40)
+    call_command("seed_demo", partners=40)
+    assert Party.objects.filter(name__startswith="Organisme partenaire ").count() == 40
