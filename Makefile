@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## Install, migrate, load the demo territory and serve the back office with its scheduler.
 run: $(VENV)/.installed
+	mkdir -p var/celery/processed var/private
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) scripts/serve
