@@ -7,15 +7,13 @@ from decimal import Decimal
 from django.db.models import F, QuerySet, Sum, Window
 from moneyed import Money
 
-from ledger.models import Account, Entry, FiscalPeriod, Party
+from ledger.models import Account, Entry, Party
 
 
-def _entries(*, as_of: date | None = None, before: date | None = None) -> QuerySet[Entry]:
+def _entries(*, as_of: date | None = None) -> QuerySet[Entry]:
     entries = Entry.objects.all()
     if as_of is not None:
         entries = entries.filter(date__lte=as_of)
-    if before is not None:
-        entries = entries.filter(date__lt=before)
     return entries
 
 
@@ -112,8 +110,3 @@ def party_statement(*, party: Party, start: date, end: date, currency: str) -> S
         lines=lines,
         closing=closing,
     )
-
-
-def fiscal_year_bounds(start_year: int) -> tuple[date, date]:
-    period = FiscalPeriod(start_year=start_year)
-    return period.start_date, period.end_date
