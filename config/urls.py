@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+admin.site.site_header = _("Aire ouverte · back office")
+admin.site.site_title = _("Aire ouverte · back office")
+admin.site.index_title = _("Partnership books")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

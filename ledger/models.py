@@ -114,7 +114,7 @@ class Account(models.Model):
         help_text=_("Empty for the accounts of the Aire ouverte site itself."),
     )
     type = models.CharField(_("type"), max_length=20, choices=AccountType.choices)
-    currency = CurrencyField(_("currency"), default=settings.DEFAULT_CURRENCY, choices=settings.CURRENCY_CHOICES)
+    currency = CurrencyField(verbose_name=_("currency"), default=settings.DEFAULT_CURRENCY, choices=settings.CURRENCY_CHOICES)
 
     class Meta:
         verbose_name = _("account")
