@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from grants.demo import grants_demo_seed
 from ledger.demo import DEMO_PASSWORD, ledger_demo_seed
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partners: int, **options) -> None:
         demo = ledger_demo_seed(today=timezone.localdate(), partners=partners)
+        grants_demo_seed(today=timezone.localdate(), parties=demo["parties"], users=demo["users"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory ready: {len(demo['parties'])} organisations, {len(demo['users'])} users "

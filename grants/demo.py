@@ -1,0 +1,166 @@
+"""The demo territory's funding programmes, grants and schedules.
+
+Three envelopes of the current fiscal year; grants to the partners who lead
+the concertation table and a community of practice, a soirées 16-25 ans
+project carried in several municipalities, a widened service offer, and one
+draft waiting for approval. The instalments due by today are paid, as the
+daily run would have done. Run again, it finds what it made before.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+from moneyed import Money
+
+from grants.models import FundingProgramme, Grant, GrantPurpose, ScheduleFrequency
+from grants.services import disbursements_post_due, grant_approve, grant_create, programme_create
+from ledger.models import FiscalPeriod, Party
+
+
+@dataclass(frozen=True)
+class DemoProgramme:
+    key: str
+    name: str
+    amount: str
+    holds_on_overdue_report: bool = True
+
+
+PROGRAMMES = [
+    DemoProgramme("leadership", "Soutien au leadership communautaire", "90000.00"),
+    DemoProgramme("milieu", "Projets portés par le milieu", "60000.00"),
+    DemoProgramme("offre", "Élargissement de l'offre de services", "40000.00", holds_on_overdue_report=False),
+]
+
+
+@dataclass(frozen=True)
+class DemoGrant:
+    programme: str
+    party: str
+    title: str
+    purpose: str
+    amount: str
+    budget: dict[str, str]
+    frequency: str
+    day_offsets: tuple[int, ...] = ()
+    approve: bool = True
+
+
+GRANTS = [
+    DemoGrant(
+        "leadership",
+        "Table de concertation jeunesse des Laurentides",
+        "Animation de la table de concertation jeunesse",
+        GrantPurpose.CONCERTATION_TABLE,
+        "24000.00",
+        {"salaries": "18000.00", "premises": "2000.00", "activities": "3000.00", "travel": "1000.00"},
+        ScheduleFrequency.QUARTERLY,
+    ),
+    DemoGrant(
+        "leadership",
+        "Travail de rue Rivière-du-Nord",
+        "Coordination de la communauté de pratique en intervention de proximité",
+        GrantPurpose.COMMUNITY_OF_PRACTICE,
+        "15000.00",
+        {"salaries": "12000.00", "travel": "1500.00", "material": "1500.00"},
+        ScheduleFrequency.MONTHLY,
+    ),
+    DemoGrant(
+        "milieu",
+        "Maison des jeunes de Saint-Jérôme",
+        "Soirées 16-25 ans — Saint-Jérôme",
+        GrantPurpose.JOINT_PROJECT,
+        "18000.00",
+        {"salaries": "9000.00", "activities": "6500.00", "material": "2500.00"},
+        ScheduleFrequency.DATES,
+        (0, 150, 270),
+    ),
+    DemoGrant(
+        "milieu",
+        "Maison des jeunes des Hautes-Laurentides",
+        "Soirées 16-25 ans — Mont-Laurier",
+        GrantPurpose.JOINT_PROJECT,
+        "12500.00",
+        {"salaries": "6000.00", "activities": "4500.00", "travel": "2000.00"},
+        ScheduleFrequency.DATES,
+        (30, 180),
+    ),
+    DemoGrant(
+        "milieu",
+        "Ville de Saint-Jérôme",
+        "Soirées 16-25 ans — prêt de salles et animation municipale",
+        GrantPurpose.JOINT_PROJECT,
+        "5000.00",
+        {"premises": "3000.00", "activities": "2000.00"},
+        ScheduleFrequency.SINGLE,
+    ),
+    DemoGrant(
+        "offre",
+        "Carrefour jeunesse-emploi Rivière-du-Nord",
+        "Permanence d'une conseillère jeunesse à l'Aire ouverte",
+        GrantPurpose.SERVICE_OFFER,
+        "20000.00",
+        {"salaries": "19000.00", "travel": "1000.00"},
+        ScheduleFrequency.MONTHLY,
+    ),
+    DemoGrant(
+        "offre",
+        "Alliance arc-en-ciel des Laurentides",
+        "Ateliers de sensibilisation à la diversité sexuelle et de genre",
+        GrantPurpose.OTHER,
+        "6000.00",
+        {"activities": "4500.00", "material": "1500.00"},
+        ScheduleFrequency.SINGLE,
+        approve=False,
+    ),
+]
+
+
+def _cad(amount: str) -> Money:
+    return Money(amount, "CAD")
+
+
+@transaction.atomic
+def grants_demo_seed(
+    *, today: date, parties: dict[str, Party], users: dict[str, AbstractUser]
+) -> dict[str, object]:
+    period = FiscalPeriod(start_year=FiscalPeriod.year_of(today))
+    finance, administrator = users["finances"], users["administrateur"]
+    programmes = {}
+    for spec in PROGRAMMES:
+        programme = FundingProgramme.objects.filter(name=spec.name, fiscal_year=period.start_year).first()
+        if programme is None:
+            programme = programme_create(
+                name=spec.name,
+                fiscal_year=period.start_year,
+                amount=_cad(spec.amount),
+                holds_on_overdue_report=spec.holds_on_overdue_report,
+                created_by=finance,
+                funded_on=min(period.start_date, today),
+            )
+        programmes[spec.key] = programme
+    grants = []
+    for spec in GRANTS:
+        party = parties[spec.party]
+        programme = programmes[spec.programme]
+        grant = Grant.objects.filter(programme=programme, party=party, title=spec.title).first()
+        if grant is None:
+            grant = grant_create(
+                programme=programme,
+                party=party,
+                title=spec.title,
+                purpose=spec.purpose,
+                amount=_cad(spec.amount),
+                start_date=period.start_date,
+                end_date=period.end_date,
+                budget={line: _cad(value) for line, value in spec.budget.items()},
+                frequency=spec.frequency,
+                dates=[period.start_date + timedelta(days=offset) for offset in spec.day_offsets] or None,
+                created_by=finance,
+            )
+            if spec.approve:
+                grant = grant_approve(grant=grant, approved_by=administrator)
+        grants.append(grant)
+    run = disbursements_post_due(today=today)
+    return {"programmes": programmes, "grants": grants, "paid": run.paid}

@@ -1,0 +1,7 @@
+"""The refusals of the grants app: a :class:`ledger.errors.DomainError` with a code."""
+
+from ledger.errors import DomainError
+
+
+class GrantError(DomainError):
+    """A programme, grant or instalment cannot be changed as asked; nothing was written."""

@@ -1,0 +1,33 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from grants.tasks import TASK_NAME
+
+PERIODIC_TASK_NAME = "grants: post the due disbursements"
+
+
+class Command(BaseCommand):
+    help = "Create or update the periodic tasks of the scheduler (django-celery-beat). Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--hour", type=int, default=6, help="Hour of the daily disbursement run (local time).")
+        parser.add_argument("--minute", type=int, default=0)
+
+    def handle(self, *args, hour: int, minute: int, **options) -> None:
+        schedule, _ = CrontabSchedule.objects.get_or_create(
+            minute=str(minute),
+            hour=str(hour),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        )
+        task, created = PeriodicTask.objects.update_or_create(
+            name=PERIODIC_TASK_NAME,
+            defaults={"task": TASK_NAME, "crontab": schedule, "interval": None, "enabled": True, "args": "[]"},
+        )
+        verb = "created" if created else "up to date"
+        self.stdout.write(f"{PERIODIC_TASK_NAME!r} {verb}: every day at {hour:02d}:{minute:02d} {settings.TIME_ZONE}.")

@@ -1,0 +1,96 @@
+"""Reading programmes and grants: what is committed, disbursed and available.
+
+- *committed*: the amounts of the programme's approved, active and closed
+  grants, plus what was paid (and not reversed) on its cancelled grants;
+- *disbursed*: read from the ledger, the net movements of the programme
+  fund other than its funding (payments out, reversals back in);
+- *available*: the envelope minus what is committed.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from moneyed import Money
+
+from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
+from ledger.models import Entry, TransactionKind
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+COMMITTING = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+
+
+def _total(queryset: QuerySet, group_by: str, field: str = "amount") -> Subquery:
+    return Subquery(queryset.values(group_by).annotate(total=Sum(field)).values("total")[:1])
+
+
+def programmes_with_amounts(queryset: QuerySet[FundingProgramme] | None = None) -> QuerySet[FundingProgramme]:
+    """Programmes annotated with ``committed_total``, ``paid_on_cancelled`` and ``disbursed_total`` (Decimals)."""
+    queryset = queryset if queryset is not None else FundingProgramme.objects.all()
+    return queryset.annotate(
+        committed_total=Coalesce(
+            _total(Grant.objects.filter(programme=OuterRef("pk"), status__in=COMMITTING), "programme"), ZERO
+        ),
+        paid_on_cancelled=Coalesce(
+            _total(
+                Instalment.objects.filter(
+                    grant__programme=OuterRef("pk"), grant__status=GrantStatus.CANCELLED, status=InstalmentStatus.PAID
+                ),
+                "grant__programme",
+            ),
+            ZERO,
+        ),
+        disbursed_total=Coalesce(
+            _total(
+                Entry.objects.filter(account=OuterRef("fund_account")).exclude(transaction__kind=TransactionKind.FUNDING),
+                "account",
+            ),
+            ZERO,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeAmounts:
+    envelope: Money
+    committed: Money
+    disbursed: Money
+    available: Money
+
+
+def programme_amounts(*, programme: FundingProgramme) -> ProgrammeAmounts:
+    """The envelope, committed, disbursed and available amounts of a programme, in one query."""
+    row = programmes_with_amounts(FundingProgramme.objects.filter(pk=programme.pk)).get()
+    return amounts_of(row)
+
+
+def amounts_of(programme: FundingProgramme) -> ProgrammeAmounts:
+    """The amounts of a programme read from :func:`programmes_with_amounts`' annotations."""
+    currency = programme.currency
+    committed = Money(programme.committed_total + programme.paid_on_cancelled, currency)
+    return ProgrammeAmounts(
+        envelope=programme.amount,
+        committed=committed,
+        disbursed=Money(Decimal(0) - programme.disbursed_total, currency),
+        available=programme.amount - committed,
+    )
+
+
+def programme_available(*, programme: FundingProgramme) -> Money:
+    return programme_amounts(programme=programme).available
+
+
+def grant_paid_total(*, grant: Grant) -> Money:
+    total = grant.instalments.filter(status=InstalmentStatus.PAID).aggregate(total=Sum("amount"))["total"]
+    return Money(total or Decimal("0"), grant.currency)
+
+
+def instalments_due(*, today: date) -> QuerySet[Instalment]:
+    """The instalments a run on ``today`` would pay (before holds are asked)."""
+    return Instalment.objects.filter(
+        due_date__lte=today,
+        status__in=(InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED),
+        grant__status__in=(GrantStatus.APPROVED, GrantStatus.ACTIVE),
+    )

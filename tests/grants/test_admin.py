@@ -1,0 +1,102 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Grant, GrantStatus
+
+from .conftest import cad
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_of(client):
+    def login(user):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_programmes_show_their_committed_disbursed_and_available_amounts(admin_client_of, administrator, make_grant):
+    make_grant()
+    page = admin_client_of(administrator).get(reverse("admin:grants_fundingprogramme_changelist"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "90\u00a0000,00\u00a0$" in text or "90 000,00 $" in text or "90,000.00" in text
+
+
+def test_the_approve_action_needs_an_administrator(admin_client_of, finance_user, administrator, make_grant):
+    grant = make_grant(approve=False)
+    url = reverse("admin:grants_grant_changelist")
+    admin_client_of(finance_user).post(url, {"action": "approve_grants", "_selected_action": [grant.pk]})
+    assert Grant.objects.get().status == GrantStatus.DRAFT
+    admin_client_of(administrator).post(url, {"action": "approve_grants", "_selected_action": [grant.pk]})
+    assert Grant.objects.get().status == GrantStatus.APPROVED
+
+
+def test_a_grant_is_created_with_its_budget_and_schedule_from_the_admin(admin_client_of, finance_user, programme, party):
+    client = admin_client_of(finance_user)
+    data = {
+        "programme": programme.pk,
+        "party": party.pk,
+        "title": "Soirées 16-25 ans",
+        "purpose": "joint_project",
+        "amount_0": "900.00",
+        "amount_1": "CAD",
+        "start_date": "2025-04-01",
+        "end_date": "2026-03-31",
+        "frequency": "dates",
+        "dates": "2025-05-01, 2025-06-01",
+        "budget_activities_0": "900.00",
+        "budget_activities_1": "CAD",
+    }
+    response = client.post(reverse("admin:grants_grant_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    grant = Grant.objects.get()
+    assert [i.amount for i in grant.instalments.order_by("sequence")] == [cad("450.00"), cad("450.00")]
+    data["budget_activities_0"] = "800.00"
+    response = client.post(reverse("admin:grants_grant_add"), data)
+    assert response.status_code == 200 and Grant.objects.count() == 1
+
+
+def test_the_amend_page_replans(admin_client_of, administrator, make_grant):
+    grant = make_grant()
+    client = admin_client_of(administrator)
+    url = reverse("admin:grants_grant_amend", args=[grant.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"amount_0": "9000.00", "amount_1": "CAD", "end_date": "2026-03-31", "reason": "x"})
+    assert response.status_code == 302
+    assert Grant.objects.get().amount == cad("9000.00")
+    assert grant.instalments.get(sequence=1).amount == cad("3000.00")
+    assert date(2025, 5, 1) == grant.instalments.get(sequence=1).due_date
+
+
+def test_the_pages_of_a_grant_and_a_programme_open(admin_client_of, administrator, make_grant, programme):
+    grant = make_grant()
+    client = admin_client_of(administrator)
+    for url in [
+        reverse("admin:grants_grant_change", args=[grant.pk]),
+        reverse("admin:grants_grant_add"),
+        reverse("admin:grants_fundingprogramme_change", args=[programme.pk]),
+        reverse("admin:grants_fundingprogramme_add"),
+        reverse("admin:grants_instalment_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_programme_added_in_the_admin_is_funded(admin_client_of, finance_user):
+    from grants.models import FundingProgramme
+    from ledger.selectors import account_balance
+
+    client = admin_client_of(finance_user)
+    response = client.post(
+        reverse("admin:grants_fundingprogramme_add"),
+        {"name": "Nouveau", "fiscal_year": "2025", "amount_0": "5000.00", "amount_1": "CAD", "holds_on_overdue_report": "on"},
+    )
+    assert response.status_code == 302
+    programme = FundingProgramme.objects.get(name="Nouveau")
+    assert account_balance(account=programme.fund_account) == cad("5000.00")

@@ -1,0 +1,37 @@
+"""The invariants the database holds by itself."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+from moneyed import Money
+
+from grants.models import Grant, Instalment, InstalmentStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(**changes) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Instalment.objects.filter(pk=changes.pop("pk")).update(**changes)
+
+
+def test_an_instalment_number_is_unique_within_its_grant(make_grant):
+    grant = make_grant()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Instalment.objects.create(grant=grant, sequence=1, due_date=date(2025, 5, 2), amount=Money("1.00", "CAD"))
+
+
+def test_amounts_are_positive_and_a_paid_instalment_has_its_transaction(make_grant):
+    instalment = make_grant().instalments.get(sequence=1)
+    refused(pk=instalment.pk, amount=Money("0.00", "CAD"))
+    refused(pk=instalment.pk, status=InstalmentStatus.PAID)
+    refused(pk=instalment.pk, status=InstalmentStatus.HELD, hold_reason="")
+
+
+def test_a_grant_ends_after_it_starts_and_an_approval_is_recorded(make_grant):
+    grant = make_grant(approve=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.filter(pk=grant.pk).update(end_date=date(2025, 3, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.filter(pk=grant.pk).update(status="approved")
