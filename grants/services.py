@@ -62,7 +62,16 @@ from ledger.errors import DomainError
 from ledger.models import Account, AccountType, Entry, Party, TransactionKind
 from ledger.money import minor_unit, split
 from ledger.roles import is_administrator, is_finance
-from ledger.services import Line, PostingResult, account_get_or_create, site_account, transaction_post, transaction_reverse
+from ledger.services import (
+    Line,
+    PostingRequest,
+    PostingResult,
+    account_get_or_create,
+    site_account,
+    transaction_post,
+    transaction_reverse,
+    transactions_post,
+)
 
 UNPAID = (InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FAILED)
 """Instalments that still owe money: a re-plan replaces them, a cancellation cancels them."""
@@ -632,11 +641,19 @@ def grant_holds_release(*, grant: Grant) -> int:
 # --- Paying ------------------------------------------------------------------------------------------------------------
 
 
-def _post_instalment(
-    *, instalment: Instalment, fund: Account, received: Account, today: date, posted_by: AbstractBaseUser | None
-) -> PostingResult:
+def _disbursement_request(
+    *, instalment: Instalment, received: Account, today: date, posted_by: AbstractBaseUser | None
+) -> PostingRequest:
+    """The ledger posting that pays an instalment: the programme fund pays the partner."""
     grant = instalment.grant
-    return transaction_post(
+    fund = grant.programme.fund_account
+    if fund is None:
+        raise GrantError(
+            _("The programme %(programme)s has no fund account."),
+            code="not_funded",
+            params={"programme": str(grant.programme)},
+        )
+    return PostingRequest(
         lines=[Line(account=fund, amount=-instalment.amount), Line(account=received, amount=instalment.amount)],
         date=today,
         kind=TransactionKind.DISBURSEMENT,
@@ -670,13 +687,13 @@ def instalment_pay(
                     "grant_status": grant.get_status_display(),
                 },
             )
-        result = _post_instalment(
+        request = _disbursement_request(
             instalment=instalment,
-            fund=grant.programme.fund_account,
             received=grants_received_account(party=grant.party, currency=grant.currency),
             today=today,
             posted_by=posted_by,
         )
+        result = transactions_post(requests=[request])[0]
         instalment.status = InstalmentStatus.PAID
         instalment.transaction = result.transaction
         instalment.paid_at = timezone.now()
@@ -744,42 +761,58 @@ def disbursements_post_due(
 def _pay_chunk(
     *, chunk: list[Instalment], today: date, run: DisbursementRun, posted_by: AbstractBaseUser | None
 ) -> None:
+    """Pay a locked chunk: in one batch posting, or one by one if the batch is refused.
+
+    The batch is all or nothing, so a refusal means one instalment at least
+    cannot be paid; paying them one by one then lets only those fail.
+    """
     grants = list({instalment.grant_id: instalment.grant for instalment in chunk}.values())
     holds = hold_reasons(grants=[grant for grant in grants if grant.programme.holds_on_overdue_report], today=today)
     received = _received_accounts(grants)
+    payable = []
+    for instalment in chunk:
+        if instalment.grant_id in holds:
+            instalment.status = InstalmentStatus.HELD
+            instalment.hold_reason = holds[instalment.grant_id].message[:500]
+            run.held += 1
+        else:
+            payable.append(instalment)
+
+    def request_for(instalment: Instalment) -> PostingRequest:
+        grant = instalment.grant
+        return _disbursement_request(
+            instalment=instalment, received=received[(grant.party_id, grant.currency)], today=today, posted_by=posted_by
+        )
+
+    try:
+        outcomes: list[PostingResult | Exception] = list(
+            transactions_post(requests=[request_for(instalment) for instalment in payable])
+        )
+    except (DomainError, IntegrityError, DataError):
+        outcomes = []
+        for instalment in payable:
+            try:
+                outcomes.append(transactions_post(requests=[request_for(instalment)])[0])
+            except (DomainError, IntegrityError, DataError) as error:
+                # The posting's own atomic block has rolled its writes back.
+                outcomes.append(error)
+
     now = timezone.now()
     activated: set[int] = set()
-    for instalment in chunk:
-        grant = instalment.grant
-        if grant.pk in holds:
-            instalment.status = InstalmentStatus.HELD
-            instalment.hold_reason = holds[grant.pk].message[:500]
-            run.held += 1
-            continue
-        try:
-            if grant.programme.fund_account is None:
-                raise GrantError(_("The programme %(programme)s has no fund account."), code="not_funded", params={"programme": str(grant.programme)})
-            result = _post_instalment(
-                instalment=instalment,
-                fund=grant.programme.fund_account,
-                received=received[(grant.party_id, grant.currency)],
-                today=today,
-                posted_by=posted_by,
-            )
-        except (DomainError, IntegrityError, DataError) as error:
-            # transaction_post's own atomic block has rolled its writes back.
-            reason = " ".join(error.messages) if isinstance(error, DomainError) else str(error)
+    for instalment, outcome in zip(payable, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            reason = " ".join(outcome.messages) if isinstance(outcome, DomainError) else str(outcome)
             instalment.status = InstalmentStatus.FAILED
             instalment.failure_reason = reason[:1000]
             run.failures[instalment.pk] = reason
-        else:
-            instalment.status = InstalmentStatus.PAID
-            instalment.transaction = result.transaction
-            instalment.paid_at = now
-            instalment.failure_reason = ""
-            run.paid += 1
-            if grant.status == GrantStatus.APPROVED:
-                activated.add(grant.pk)
+            continue
+        instalment.status = InstalmentStatus.PAID
+        instalment.transaction = outcome.transaction
+        instalment.paid_at = now
+        instalment.failure_reason = ""
+        run.paid += 1
+        if instalment.grant.status == GrantStatus.APPROVED:
+            activated.add(instalment.grant_id)
     _outcomes_record(chunk)
     if activated:
         Grant.objects.filter(pk__in=activated, status=GrantStatus.APPROVED).update(status=GrantStatus.ACTIVE)

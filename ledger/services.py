@@ -109,15 +109,30 @@ def _check_lines(lines: Sequence[Line]) -> None:
             )
 
 
-def _open_period(day: date) -> FiscalPeriod:
-    period, _created = FiscalPeriod.objects.get_or_create(start_year=FiscalPeriod.year_of(day))
-    if period.is_closed:
-        raise PostingError(
-            _("The fiscal period %(period)s is closed; post the correction in an open period."),
-            code="closed_period",
-            params={"period": str(period)},
+def _check_periods_open(start_years: set[int]) -> None:
+    """Refuse a closed fiscal period; open the missing ones.
+
+    A plain read: this runs for every posting. Under concurrency the
+    database's trigger holds the period FOR SHARE while the posting commits,
+    so a period closed meanwhile still refuses it.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('start_year')}, {quote('is_closed')} FROM {quote(FiscalPeriod._meta.db_table)} "
+            f"WHERE {quote('start_year')} IN ({', '.join(['%s'] * len(start_years))})",
+            sorted(start_years),
         )
-    return period
+        known = dict(cursor.fetchall())
+    for start_year in sorted(start_years):
+        if known.get(start_year):
+            raise PostingError(
+                _("The fiscal period %(period)s is closed; post the correction in an open period."),
+                code="closed_period",
+                params={"period": str(FiscalPeriod(start_year=start_year))},
+            )
+        if start_year not in known:
+            FiscalPeriod.objects.get_or_create(start_year=start_year)
 
 
 def _request_hash(*, lines: Sequence[Line], day: date, kind: str, reverses: Transaction | None) -> str:
@@ -133,28 +148,175 @@ def _request_hash(*, lines: Sequence[Line], day: date, kind: str, reverses: Tran
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
-def _insert_unless_key_exists(txn: Transaction) -> int | None:
-    """Insert the transaction row, or nothing if its key is taken.
+@dataclass(frozen=True)
+class PostingRequest:
+    """What to post: balanced lines on a date, under an idempotency key."""
+
+    lines: Sequence[Line]
+    date: date
+    kind: str
+    idempotency_key: str
+    memo: str = ""
+    posted_by: AbstractBaseUser | None = None
+    reverses: Transaction | None = None
+
+
+def _check_request(request: PostingRequest) -> str:
+    """Refuse a request that would break the books; return its fingerprint."""
+    if request.kind not in TransactionKind.values:
+        raise PostingError(
+            _("Unknown kind of transaction: %(kind)s."), code="unknown_kind", params={"kind": request.kind}
+        )
+    if not request.idempotency_key or len(request.idempotency_key) > MAX_KEY_LENGTH:
+        raise PostingError(
+            _("Every transaction needs an idempotency key of at most %(max)d characters."),
+            code="bad_key",
+            params={"max": MAX_KEY_LENGTH},
+        )
+    if (request.reverses is not None) != (request.kind == TransactionKind.REVERSAL):
+        raise PostingError(
+            _("Only a reversal points at another transaction, and a reversal always does."),
+            code="reversal_kind",
+        )
+    _check_lines(request.lines)
+    return _request_hash(lines=request.lines, day=request.date, kind=request.kind, reverses=request.reverses)
+
+
+MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
+INSERT_BATCH = 1000
+
+
+def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, int]:
+    """Insert the transaction rows whose key is free; return their ids by key.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of the
     same key to commit or roll back, then skips or inserts: two workers
     posting the same thing never both write it, and neither needs a savepoint
     or an exception to find out (PostgreSQL, and SQLite since 3.35).
     """
+    quote = connection.ops.quote_name
     fields = [field for field in Transaction._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    values = [field.get_db_prep_save(getattr(txn, field.attname), connection) for field in fields]
-    key_column = connection.ops.quote_name(Transaction._meta.get_field("idempotency_key").column)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(Transaction._meta.db_table)} ({columns}) "
-        f"VALUES ({placeholders}) ON CONFLICT ({key_column}) DO NOTHING RETURNING "
-        f"{connection.ops.quote_name(Transaction._meta.pk.column)}"
-    )
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    key_column = quote(Transaction._meta.get_field("idempotency_key").column)
+    inserted: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    return row[0] if row else None
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            values = [
+                field.get_db_prep_save(getattr(row, field.attname), connection) for row in batch for field in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(Transaction._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([row_placeholder] * len(batch))} "
+                f"ON CONFLICT ({key_column}) DO NOTHING "
+                f"RETURNING {quote(Transaction._meta.pk.column)}, {key_column}",
+                values,
+            )
+            inserted.update((key, pk) for pk, key in cursor.fetchall())
+    return inserted
+
+
+def _insert_entries(rows: list[tuple[int, int, Money, date]]) -> None:
+    """Insert entry rows with one plain statement a batch.
+
+    ``bulk_create`` would ask for the new ids back and build the statement
+    with more work than the posting itself; no one needs the ids here.
+    """
+    quote = connection.ops.quote_name
+    table = quote(Entry._meta.db_table)
+    columns = ", ".join(
+        quote(Entry._meta.get_field(name).column) for name in ("transaction", "account", "amount", "amount_currency", "date")
+    )
+    date_field = Entry._meta.get_field("date")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            values = []
+            for transaction_id, account_id, amount, day in batch:
+                values += [
+                    transaction_id,
+                    account_id,
+                    amount.amount,
+                    amount.currency.code,
+                    date_field.get_db_prep_save(day, connection),
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(batch))}", values
+            )
+
+
+def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResult]:
+    """Post many transactions in one go, all or nothing; results in the order asked.
+
+    Each request is posted once per idempotency key, as by
+    :func:`transaction_post`, which is this function for one request. A batch
+    costs a handful of queries whatever its size, which is what lets a daily
+    run pay thousands of instalments in seconds.
+    """
+    if not requests:
+        return []
+    fingerprints: dict[str, str] = {}
+    for request in requests:
+        fingerprint = _check_request(request)
+        if fingerprints.setdefault(request.idempotency_key, fingerprint) != fingerprint:
+            raise PostingError(
+                _("The key %(key)s is asked twice in one batch for different transactions; nothing was posted."),
+                code="key_twice",
+                params={"key": request.idempotency_key},
+            )
+    with transaction.atomic():
+        _check_periods_open({FiscalPeriod.year_of(request.date) for request in requests})
+        now = timezone.now()
+        unique_requests = list({request.idempotency_key: request for request in requests}.values())
+        rows = [
+            Transaction(
+                date=request.date,
+                period_id=FiscalPeriod.year_of(request.date),
+                kind=request.kind,
+                memo=request.memo[:MEMO_LENGTH],
+                idempotency_key=request.idempotency_key,
+                request_hash=fingerprints[request.idempotency_key],
+                posted_at=now,
+                posted_by=request.posted_by,
+                reverses=request.reverses,
+            )
+            for request in unique_requests
+        ]
+        inserted = _insert_unless_keys_exist(rows)
+        existing = {
+            txn.idempotency_key: txn
+            for txn in Transaction.objects.filter(
+                idempotency_key__in=[row.idempotency_key for row in rows if row.idempotency_key not in inserted]
+            )
+        }
+        for key, txn in existing.items():
+            if txn.request_hash != fingerprints[key]:
+                raise PostingError(
+                    _(
+                        "The key %(key)s was already used for transaction #%(id)s, which records something "
+                        "else; nothing was posted."
+                    ),
+                    code="key_reused",
+                    params={"key": key, "id": txn.pk},
+                )
+        for row in rows:
+            row.pk = inserted.get(row.idempotency_key)
+        by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
+        _insert_entries(
+            [
+                (by_key[request.idempotency_key].pk, line.account.pk, line.amount, request.date)
+                for request in unique_requests
+                if request.idempotency_key in by_key
+                for line in request.lines
+            ]
+        )
+    return [
+        PostingResult(by_key[request.idempotency_key], True)
+        if request.idempotency_key in by_key
+        else PostingResult(existing[request.idempotency_key], False)
+        for request in requests
+    ]
 
 
 def transaction_post(
@@ -172,52 +334,16 @@ def transaction_post(
     The same key with the same request returns the existing transaction
     (``created`` is false); the same key with a different request is refused.
     """
-    if kind not in TransactionKind.values:
-        raise PostingError(_("Unknown kind of transaction: %(kind)s."), code="unknown_kind", params={"kind": kind})
-    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
-        raise PostingError(
-            _("Every transaction needs an idempotency key of at most %(max)d characters."),
-            code="bad_key",
-            params={"max": MAX_KEY_LENGTH},
-        )
-    if (reverses is not None) != (kind == TransactionKind.REVERSAL):
-        raise PostingError(
-            _("Only a reversal points at another transaction, and a reversal always does."),
-            code="reversal_kind",
-        )
-    _check_lines(lines)
-    request_hash = _request_hash(lines=lines, day=date, kind=kind, reverses=reverses)
-
-    with transaction.atomic():
-        period = _open_period(date)
-        txn = Transaction(
-            date=date,
-            period=period,
-            kind=kind,
-            memo=memo[: Transaction._meta.get_field("memo").max_length],
-            idempotency_key=idempotency_key,
-            request_hash=request_hash,
-            posted_at=timezone.now(),
-            posted_by=posted_by,
-            reverses=reverses,
-        )
-        txn.pk = _insert_unless_key_exists(txn)
-        if txn.pk is None:
-            existing = Transaction.objects.get(idempotency_key=idempotency_key)
-            if existing.request_hash != request_hash:
-                raise PostingError(
-                    _(
-                        "The key %(key)s was already used for transaction #%(id)s, which records something "
-                        "else; nothing was posted."
-                    ),
-                    code="key_reused",
-                    params={"key": idempotency_key, "id": existing.pk},
-                )
-            return PostingResult(existing, False)
-        Entry.objects.bulk_create(
-            Entry(transaction=txn, account=line.account, amount=line.amount, date=date) for line in lines
-        )
-    return PostingResult(txn, True)
+    request = PostingRequest(
+        lines=lines,
+        date=date,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        memo=memo,
+        posted_by=posted_by,
+        reverses=reverses,
+    )
+    return transactions_post(requests=[request])[0]
 
 
 def transaction_reverse(

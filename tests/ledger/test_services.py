@@ -8,10 +8,12 @@ from ledger.errors import PeriodError, PostingError
 from ledger.models import Account, AccountType, Entry, FiscalPeriod, Transaction, TransactionKind
 from ledger.services import (
     Line,
+    PostingRequest,
     account_get_or_create,
     fiscal_period_close,
     transaction_post,
     transaction_reverse,
+    transactions_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +199,49 @@ def test_refusals_speak_french_by_default(cash, party_account, day):
     with pytest.raises(PostingError) as refused:
         transaction_post(lines=lines, date=day, kind=TransactionKind.ADJUSTMENT, idempotency_key="fr")
     assert refused.value.messages[0].startswith("Les écritures ne sont pas équilibrées en CAD")
+
+
+def request(cash, party_account, key, amount="10.00", day=date(2025, 6, 1)):
+    return PostingRequest(
+        lines=[Line(account=cash, amount=-cad(amount)), Line(account=party_account, amount=cad(amount))],
+        date=day,
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key=key,
+    )
+
+
+def test_a_batch_posts_each_request_once_in_the_order_asked(cash, party_account, django_assert_max_num_queries):
+    first, _ = pay(cash, party_account, date(2025, 6, 1), amount="10.00", key="batch:1")
+    requests = [request(cash, party_account, f"batch:{n}") for n in (3, 1, 2, 3)]
+    with django_assert_max_num_queries(6):
+        results = transactions_post(requests=requests)
+    assert [created for _, created in results] == [True, False, True, True]
+    assert results[1].transaction.pk == first.pk
+    assert results[0].transaction.pk == results[3].transaction.pk
+    assert Transaction.objects.count() == 3
+    assert Entry.objects.count() == 6
+
+
+def test_a_batch_with_one_bad_request_writes_nothing(cash, party_account):
+    requests = [request(cash, party_account, "ok:1"), request(cash, party_account, "ok:2", amount="0.00")]
+    with pytest.raises(PostingError) as refused:
+        transactions_post(requests=requests)
+    assert refused.value.code == "zero_entry"
+    assert not Transaction.objects.exists()
+
+
+def test_a_batch_that_asks_one_key_for_two_things_is_refused(cash, party_account):
+    requests = [request(cash, party_account, "same"), request(cash, party_account, "same", amount="11.00")]
+    with pytest.raises(PostingError) as refused:
+        transactions_post(requests=requests)
+    assert refused.value.code == "key_twice"
+    assert not Transaction.objects.exists()
+
+
+def test_a_batch_refused_for_a_reused_key_writes_nothing(cash, party_account):
+    pay(cash, party_account, date(2025, 6, 1), amount="99.00", key="batch:used")
+    requests = [request(cash, party_account, "batch:new"), request(cash, party_account, "batch:used")]
+    with pytest.raises(PostingError) as refused:
+        transactions_post(requests=requests)
+    assert refused.value.code == "key_reused"
+    assert Transaction.objects.count() == 1
