@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from grants.demo import grants_demo_seed
 from ledger.demo import DEMO_PASSWORD, ledger_demo_seed
+from sharedcosts.demo import sharedcosts_demo_seed
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, partners: int, **options) -> None:
         demo = ledger_demo_seed(today=timezone.localdate(), partners=partners)
         grants_demo_seed(today=timezone.localdate(), parties=demo["parties"], users=demo["users"])
+        sharedcosts_demo_seed(parties=demo["parties"], users=demo["users"], today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory ready: {len(demo['parties'])} organisations, {len(demo['users'])} users "

@@ -1,0 +1,300 @@
+"""The shared-cost screens: thin, every action calls a service."""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ledger.errors import DomainError
+from ledger.money import money_format
+from sharedcosts.models import (
+    Allocation,
+    AllocationShare,
+    AllocationStatus,
+    CostPool,
+    Expense,
+    InKindContribution,
+    MeansDeclaration,
+    Participation,
+)
+from sharedcosts.selectors import allocation_fairness, allocation_latest, pool_balances
+from sharedcosts.services import (
+    allocation_approve,
+    allocation_compute,
+    allocation_is_stale,
+    allocation_post,
+    expense_post,
+    in_kind_post,
+)
+
+
+def _run(model_admin: admin.ModelAdmin, request: HttpRequest, items, service: Callable, done: str) -> None:
+    """Call ``service`` on each item; report each refusal as an error, each success once."""
+    for item in items:
+        try:
+            service(item)
+        except DomainError as refusal:
+            model_admin.message_user(request, f"{item}: {' '.join(refusal.messages)}", messages.ERROR)
+        else:
+            model_admin.message_user(request, done % {"item": item})
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["party"]
+    fields = ["party", "usage", "floor", "cap", "is_exempt"]
+
+
+@admin.register(CostPool)
+class CostPoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
+    list_filter = ["kind", "rule", "start_date"]
+    search_fields = ["name"]
+    date_hierarchy = "start_date"
+    inlines = [ParticipationInline]
+    readonly_fields = ["latest_allocation", "balances"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "budgeted_cost", "start_date", "end_date"]}),
+        (
+            gettext_lazy("How the cost is shared"),
+            {"fields": ["rule", "rule_params", "measure", "measure_name", "tolerance_low", "tolerance_high"]},
+        ),
+        (gettext_lazy("Shares and balances"), {"fields": ["latest_allocation", "balances"]}),
+    ]
+    actions = ["compute_allocations", "approve_allocations", "post_allocations"]
+
+    @admin.display(description=gettext_lazy("latest allocation"))
+    def latest_status(self, pool: CostPool) -> str:
+        allocation = allocation_latest(pool)
+        if allocation is None:
+            return "—"
+        return _("version %(version)s, %(status)s") % {
+            "version": allocation.version,
+            "status": allocation.get_status_display(),
+        }
+
+    @admin.display(description=gettext_lazy("latest computed shares"))
+    def latest_allocation(self, pool: CostPool) -> str:
+        allocation = allocation_latest(pool) if pool.pk else None
+        if allocation is None:
+            return _("No allocation computed yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    line.party.name,
+                    money_format(line.share),
+                    "—" if line.means is None else line.means,
+                    "—" if line.effort_ratio is None else f"{line.effort_ratio:.2f}",
+                    "⚠" if line.flagged else "",
+                )
+                for line in allocation_fairness(allocation=allocation)
+            ),
+        )
+        stale = allocation.status == AllocationStatus.DRAFT and allocation_is_stale(allocation)
+        return format_html(
+            "<p>{}{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Version %(version)s, %(status)s.") % {"version": allocation.version, "status": allocation.get_status_display()},
+            format_html(" <strong>{}</strong>", _("The inputs changed since: compute again.")) if stale else "",
+            _("party"),
+            _("share"),
+            _("means"),
+            _("effort ratio"),
+            _("outside the band"),
+            rows,
+        )
+
+    @admin.display(description=gettext_lazy("balances in the ledger"))
+    def balances(self, pool: CostPool) -> str:
+        if not pool.pk:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td></tr>",
+            ((party.name, money_format(balance)) for party, balance in pool_balances(pool=pool).items()),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("party"),
+            _("balance (paid + in kind − share)"),
+            rows,
+        )
+
+    @admin.action(description=gettext_lazy("Compute a new allocation of the selected pools"))
+    def compute_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda pool: allocation_compute(pool=pool, prepared_by=request.user),
+            _("%(item)s: a new draft allocation is computed."),
+        )
+
+    @admin.action(description=gettext_lazy("Approve the latest allocation of the selected pools"))
+    def approve_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
+        allocations = [a for a in (allocation_latest(pool) for pool in queryset) if a is not None]
+        _run(
+            self,
+            request,
+            allocations,
+            lambda allocation: allocation_approve(allocation=allocation, approved_by=request.user),
+            _("%(item)s is approved."),
+        )
+
+    @admin.action(description=gettext_lazy("Post the latest allocation of the selected pools"))
+    def post_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
+        allocations = [a for a in (allocation_latest(pool) for pool in queryset) if a is not None]
+        _run(
+            self,
+            request,
+            allocations,
+            lambda allocation: allocation_post(allocation=allocation, posted_by=request.user),
+            _("%(item)s is posted to the ledger."),
+        )
+
+
+class AllocationShareInline(admin.TabularInline):
+    model = AllocationShare
+    fields = ["party", "amount", "means_declaration"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
+        return False
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    """Allocations are made by the compute action and never edited."""
+
+    list_display = ["pool", "version", "status", "total", "prepared_by", "approved_by", "posted_at"]
+    list_filter = ["status", "pool__kind"]
+    list_select_related = ["pool", "prepared_by", "approved_by"]
+    search_fields = ["pool__name"]
+    readonly_fields = [
+        "pool",
+        "version",
+        "status",
+        "total",
+        "inputs",
+        "prepared_by",
+        "prepared_at",
+        "approved_by",
+        "approved_at",
+        "posted_by",
+        "posted_at",
+        "supersedes",
+    ]
+    inlines = [AllocationShareInline]
+    actions = ["approve", "post"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
+        return obj is not None and obj.status == AllocationStatus.DRAFT and super().has_delete_permission(request, obj)
+
+    @admin.action(description=gettext_lazy("Approve the selected allocations"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Allocation]) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda allocation: allocation_approve(allocation=allocation, approved_by=request.user),
+            _("%(item)s is approved."),
+        )
+
+    @admin.action(description=gettext_lazy("Post the selected allocations to the ledger"))
+    def post(self, request: HttpRequest, queryset: QuerySet[Allocation]) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda allocation: allocation_post(allocation=allocation, posted_by=request.user),
+            _("%(item)s is posted to the ledger."),
+        )
+
+
+class PostedReadOnlyMixin:
+    """Once posted, a row records a ledger transaction: it is no longer edited."""
+
+    posted_fields: list[str] = []
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if obj is not None and obj.transaction_id is not None:
+            return [*self.posted_fields, "transaction"]
+        return ["transaction"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return (obj is None or obj.transaction_id is None) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Expense)
+class ExpenseAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["vendor", "pool", "payer", "date", "amount", "is_posted"]
+    list_filter = ["pool", "payer", "date"]
+    search_fields = ["vendor", "description", "pool__name", "payer__name"]
+    autocomplete_fields = ["payer"]
+    list_select_related = ["pool", "payer"]
+    posted_fields = ["pool", "payer", "vendor", "date", "amount", "description", "document"]
+    actions = ["post"]
+
+    @admin.display(description=gettext_lazy("posted"), boolean=True)
+    def is_posted(self, expense: Expense) -> bool:
+        return expense.transaction_id is not None
+
+    @admin.action(description=gettext_lazy("Post the selected expenses to the ledger"))
+    def post(self, request: HttpRequest, queryset: QuerySet[Expense]) -> None:
+        _run(
+            self,
+            request,
+            queryset.select_related("pool", "payer"),
+            lambda expense: expense_post(expense=expense, posted_by=request.user),
+            _("%(item)s is posted to the ledger."),
+        )
+
+
+@admin.register(InKindContribution)
+class InKindContributionAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["description", "pool", "party", "date", "value", "is_posted"]
+    list_filter = ["pool", "party"]
+    search_fields = ["description", "justification", "pool__name", "party__name"]
+    autocomplete_fields = ["party"]
+    list_select_related = ["pool", "party"]
+    posted_fields = ["pool", "party", "description", "value", "justification", "date"]
+    actions = ["post"]
+
+    @admin.display(description=gettext_lazy("posted"), boolean=True)
+    def is_posted(self, contribution: InKindContribution) -> bool:
+        return contribution.transaction_id is not None
+
+    @admin.action(description=gettext_lazy("Credit the selected contributions in the ledger"))
+    def post(self, request: HttpRequest, queryset: QuerySet[InKindContribution]) -> None:
+        _run(
+            self,
+            request,
+            queryset.select_related("pool", "party"),
+            lambda contribution: in_kind_post(contribution=contribution, posted_by=request.user),
+            _("%(item)s is credited in the ledger."),
+        )
+
+
+@admin.register(MeansDeclaration)
+class MeansDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["party", "measure", "measure_name", "value", "as_of", "source", "declared_at"]
+    list_filter = ["measure", "as_of", "party__kind", "party__sector"]
+    search_fields = ["party__name", "source", "measure_name"]
+    autocomplete_fields = ["party"]
+    list_select_related = ["party"]
+    date_hierarchy = "as_of"

@@ -1,0 +1,135 @@
+"""Reading the pools: each party's position, read from the ledger, and the
+transfers that would clear them."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from moneyed import Money
+
+from ledger.models import Entry, FiscalPeriod, Party
+from sharedcosts.models import Allocation, CostPool, Participation
+from sharedcosts.settlement import settle
+
+
+def _position_totals(codes: list[str]) -> dict[str, Decimal]:
+    rows = Entry.objects.filter(account__code__in=codes).values("account__code").annotate(total=Sum("amount"))
+    return {row["account__code"]: row["total"] for row in rows}
+
+
+def pool_balances(*, pool: CostPool) -> dict[Party, Money]:
+    """Each participant's position in the pool: paid + in kind − share (two queries).
+
+    Positive: the pool owes the party; negative: the party owes the pool.
+    """
+    participations = list(Participation.objects.filter(pool=pool).select_related("party").order_by("party__name"))
+    totals = _position_totals([pool.position_account_code(p.party_id) for p in participations])
+    return {
+        p.party: Money(totals.get(pool.position_account_code(p.party_id), Decimal("0.00")), pool.currency)
+        for p in participations
+    }
+
+
+def _plan(balances: dict[Party, Money]) -> list[tuple[Party, Party, Money]]:
+    by_id = {party.pk: party for party in balances}
+    transfers = settle({party.pk: balance for party, balance in balances.items()})
+    return [(by_id[payer], by_id[payee], amount) for payer, payee, amount in transfers]
+
+
+def settlement_plan(*, pool: CostPool) -> list[tuple[Party, Party, Money]]:
+    """The fewest transfers ``(payer, payee, amount)`` that clear the pool's positions."""
+    return _plan(pool_balances(pool=pool))
+
+
+def fiscal_year_pools(start_year: int):
+    period = FiscalPeriod(start_year=start_year)
+    return CostPool.objects.filter(start_date__gte=period.start_date, start_date__lte=period.end_date)
+
+
+def _year(start_year: int) -> tuple[dict[str, dict[Party, Money]], list[CostPool]]:
+    """Positions summed per party and currency over the year's pools whose positions clear (two queries).
+
+    A pool whose positions do not sum to zero (its cost is not all paid yet,
+    or not all allocated) cannot be settled; it is set aside as pending.
+    """
+    participations = list(
+        Participation.objects.filter(pool__in=fiscal_year_pools(start_year))
+        .select_related("party", "pool")
+        .order_by("pool__start_date", "pool_id", "party__name")
+    )
+    totals = _position_totals([p.pool.position_account_code(p.party_id) for p in participations])
+    by_pool: dict[CostPool, list[tuple[Party, Decimal]]] = defaultdict(list)
+    for p in participations:
+        by_pool[p.pool].append((p.party, totals.get(p.pool.position_account_code(p.party_id), Decimal("0.00"))))
+    balances: dict[str, dict[Party, Money]] = defaultdict(dict)
+    pending = []
+    for pool, positions in by_pool.items():
+        if sum(amount for _party, amount in positions):
+            pending.append(pool)
+            continue
+        per_party = balances[pool.currency]
+        for party, amount in positions:
+            per_party[party] = per_party.get(party, Money("0.00", pool.currency)) + Money(amount, pool.currency)
+    return dict(balances), pending
+
+
+def year_balances(*, start_year: int) -> dict[str, dict[Party, Money]]:
+    """Each party's positions summed over the fiscal year's settleable pools, by currency."""
+    return _year(start_year)[0]
+
+
+def year_pending_pools(*, start_year: int) -> list[CostPool]:
+    """The fiscal year's pools left out of its settlement plan: their positions do not clear yet."""
+    return _year(start_year)[1]
+
+
+def settlement_plan_for_year(*, start_year: int) -> dict[str, list[tuple[Party, Party, Money]]]:
+    """Per currency, the fewest transfers that clear the positions of the year's pools at once.
+
+    Pools starting in the fiscal year are netted per party, so a party owed in
+    one pool and owing in another makes one transfer, or none. Pools whose
+    positions do not clear yet are left out (see :func:`year_pending_pools`).
+    """
+    return {currency: _plan(balances) for currency, balances in sorted(year_balances(start_year=start_year).items())}
+
+
+def allocation_latest(pool: CostPool) -> Allocation | None:
+    return pool.allocations.order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class FairnessLine:
+    party: Party
+    share: Money
+    means: Decimal | None
+    cost_fraction: Decimal
+    means_fraction: Decimal | None
+    effort_ratio: Decimal | None
+    flagged: bool
+
+
+def allocation_fairness(*, allocation: Allocation) -> list[FairnessLine]:
+    """Each party's share of the cost beside its share of the means.
+
+    The effort ratio is ``(cost_i / means_i) / (C / Σm)``: 1.0 is exactly
+    proportional. Parties outside the pool's tolerance band are flagged.
+    Exempt parties and parties without means have no ratio.
+    """
+    pool = allocation.pool
+    shares = list(allocation.shares.select_related("party", "means_declaration").order_by("party__name"))
+    total = allocation.total.amount
+    payers = [s for s in shares if s.means_declaration is not None and not allocation.inputs["parties"][str(s.party_id)]["exempt"]]
+    means_sum = sum((s.means_declaration.value for s in payers), Decimal(0))
+    lines = []
+    for share in shares:
+        exempt = allocation.inputs["parties"][str(share.party_id)]["exempt"]
+        means = share.means_declaration.value if share.means_declaration else None
+        cost_fraction = share.amount.amount / total if total else Decimal(0)
+        means_fraction = means / means_sum if means is not None and means_sum and not exempt else None
+        ratio = None
+        if means and means_sum and total and not exempt:
+            ratio = (share.amount.amount / means) / (total / means_sum)
+        flagged = ratio is not None and not (pool.tolerance_low <= ratio <= pool.tolerance_high)
+        lines.append(FairnessLine(share.party, share.amount, means, cost_fraction, means_fraction, ratio, flagged))
+    return lines

@@ -1,0 +1,120 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ledger.models import Transaction, TransactionKind
+from sharedcosts.models import Allocation, AllocationStatus, Expense, InKindContribution
+from sharedcosts.services import allocation_approve, allocation_compute, allocation_post, expense_post
+
+from .conftest import cad
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def finance_client(client, finance_user):
+    return login(client, finance_user)
+
+
+@pytest.mark.parametrize(
+    "model", ["costpool", "allocation", "expense", "inkindcontribution", "meansdeclaration"]
+)
+def test_finance_staff_list_shared_costs(finance_client, joined, model):
+    response = finance_client.get(reverse(f"admin:sharedcosts_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_means_list_filters_by_measure(finance_client, joined):
+    response = finance_client.get(reverse("admin:sharedcosts_meansdeclaration_changelist") + "?measure=annual_budget")
+    assert response.status_code == 200
+    assert "Cégep de Saint-Jérôme" in response.content.decode()
+
+
+def test_the_pool_page_shows_the_draft_shares_and_balances_before_approval(finance_client, joined, finance_user):
+    allocation_compute(pool=joined, prepared_by=finance_user)
+    response = finance_client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2\xa0000,00\xa0$" in page
+    assert "4\xa0000,00\xa0$" in page
+    assert "0,00\xa0$" in page
+
+
+def test_the_compute_action_makes_a_draft(finance_client, joined, finance_user):
+    finance_client.post(
+        reverse("admin:sharedcosts_costpool_changelist"),
+        {"action": "compute_allocations", "_selected_action": [joined.pk]},
+    )
+    allocation = Allocation.objects.get()
+    assert allocation.status == AllocationStatus.DRAFT
+    assert allocation.prepared_by == finance_user
+
+
+def test_the_approve_action_refuses_self_approval_with_a_message(client, joined, administrator):
+    allocation_compute(pool=joined, prepared_by=administrator)
+    admin_client = login(client, administrator)
+    response = admin_client.post(
+        reverse("admin:sharedcosts_costpool_changelist"),
+        {"action": "approve_allocations", "_selected_action": [joined.pk]},
+        follow=True,
+    )
+    assert Allocation.objects.get().status == AllocationStatus.DRAFT
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_approve_and_post_actions(client, joined, finance_user, administrator):
+    allocation_compute(pool=joined, prepared_by=finance_user)
+    admin_client = login(client, administrator)
+    url = reverse("admin:sharedcosts_costpool_changelist")
+    admin_client.post(url, {"action": "approve_allocations", "_selected_action": [joined.pk]})
+    assert Allocation.objects.get().status == AllocationStatus.APPROVED
+    admin_client.post(url, {"action": "post_allocations", "_selected_action": [joined.pk]})
+    allocation = Allocation.objects.get()
+    assert allocation.status == AllocationStatus.POSTED
+    assert Transaction.objects.filter(kind=TransactionKind.ALLOCATION).count() == 3
+
+
+def test_the_expense_post_action_and_read_only_after(finance_client, joined, parties):
+    expense = Expense.objects.create(pool=joined, payer=parties[0], vendor="Loyer", date=date(2025, 5, 1), amount=cad("900.00"))
+    finance_client.post(
+        reverse("admin:sharedcosts_expense_changelist"), {"action": "post", "_selected_action": [expense.pk]}
+    )
+    expense.refresh_from_db()
+    assert expense.transaction.kind == TransactionKind.EXPENSE
+    page = finance_client.get(reverse("admin:sharedcosts_expense_change", args=[expense.pk])).content.decode()
+    assert 'name="vendor"' not in page
+
+
+def test_the_in_kind_post_action(client, joined, parties, finance_user, administrator):
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    allocation_approve(allocation=allocation, approved_by=administrator)
+    allocation_post(allocation=allocation, posted_by=administrator, date=date(2025, 5, 1))
+    contribution = InKindContribution.objects.create(
+        pool=joined, party=parties[0], description="Salle", value=cad("100.00"), justification="Tarif", date=date(2025, 5, 1)
+    )
+    login(client, finance_user).post(
+        reverse("admin:sharedcosts_inkindcontribution_changelist"),
+        {"action": "post", "_selected_action": [contribution.pk]},
+    )
+    contribution.refresh_from_db()
+    assert contribution.transaction.kind == TransactionKind.IN_KIND
+
+
+def test_a_posted_pool_page_shows_ledger_balances(finance_client, joined, parties, finance_user, administrator):
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    allocation_approve(allocation=allocation, approved_by=administrator)
+    allocation_post(allocation=allocation, posted_by=administrator, date=date(2025, 5, 1))
+    expense_post(
+        expense=Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=date(2025, 5, 1), amount=cad("10000.00"))
+    )
+    page = finance_client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
+    assert "6\xa0000,00\xa0$" in page
+    assert "-2\xa0000,00\xa0$" in page or "−2\xa0000,00\xa0$" in page

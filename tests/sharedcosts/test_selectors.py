@@ -1,0 +1,126 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from moneyed import Money
+
+from sharedcosts.models import CostPool, Expense, Participation, PoolKind
+from sharedcosts.selectors import (
+    allocation_fairness,
+    pool_balances,
+    settlement_plan,
+    settlement_plan_for_year,
+    year_balances,
+    year_pending_pools,
+)
+from sharedcosts.services import allocation_approve, allocation_compute, allocation_post, expense_post
+
+from .conftest import cad
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2025, 5, 1)
+
+
+def post(pool, finance_user, administrator):
+    allocation = allocation_compute(pool=pool, prepared_by=finance_user)
+    allocation_approve(allocation=allocation, approved_by=administrator)
+    return allocation_post(allocation=allocation, posted_by=administrator, date=DAY)
+
+
+def pay(pool, payer, amount):
+    expense_post(expense=Expense.objects.create(pool=pool, payer=payer, vendor="Loyer", date=DAY, amount=cad(amount)))
+
+
+def test_balances_are_zero_before_anything_is_posted(joined, parties):
+    assert pool_balances(pool=joined) == dict.fromkeys(parties, cad("0.00"))
+
+
+def test_pool_balances_take_two_queries(joined, parties, finance_user, administrator, django_assert_num_queries):
+    post(joined, finance_user, administrator)
+    with django_assert_num_queries(2):
+        balances = pool_balances(pool=joined)
+        names = [party.name for party in balances]
+    assert names == sorted(p.name for p in parties)
+
+
+def test_the_settlement_plan_clears_the_pool(joined, parties, finance_user, administrator):
+    post(joined, finance_user, administrator)
+    pay(joined, parties[1], "10000.00")
+    assert settlement_plan(pool=joined) == [
+        (parties[0], parties[1], cad("2000.00")),
+        (parties[2], parties[1], cad("4000.00")),
+    ]
+
+
+@pytest.fixture
+def second_pool(parties):
+    pool = CostPool.objects.create(
+        kind=PoolKind.TRAINING,
+        name="Formation",
+        budgeted_cost=cad("3000.00"),
+        start_date=date(2025, 9, 1),
+        end_date=date(2025, 9, 30),
+        rule="equal",
+    )
+    for member in parties:
+        Participation.objects.create(pool=pool, party=member)
+    return pool
+
+
+def test_the_year_plan_nets_positions_across_pools(joined, second_pool, parties, finance_user, administrator):
+    post(joined, finance_user, administrator)  # shares 2000 / 4000 / 4000
+    pay(joined, parties[1], "10000.00")
+    post(second_pool, finance_user, administrator)  # shares 1000 each
+    pay(second_pool, parties[0], "3000.00")
+    # First pool: -2000, +6000, -4000; second: +2000, -1000, -1000.
+    assert year_balances(start_year=2025) == {
+        "CAD": {parties[0]: cad("0.00"), parties[1]: cad("5000.00"), parties[2]: cad("-5000.00")}
+    }
+    assert settlement_plan_for_year(start_year=2025) == {"CAD": [(parties[2], parties[1], cad("5000.00"))]}
+    assert settlement_plan_for_year(start_year=2024) == {}
+
+
+def test_pools_in_other_currencies_are_planned_apart(joined, parties, finance_user, administrator):
+    usd = CostPool.objects.create(
+        kind=PoolKind.EVENT, name="Événement", budgeted_cost=Money("100.00", "USD"),
+        start_date=date(2025, 6, 1), end_date=date(2025, 6, 1), rule="equal",
+    )
+    for member in parties[:2]:
+        Participation.objects.create(pool=usd, party=member)
+    post(usd, finance_user, administrator)
+    expense_post(
+        expense=Expense.objects.create(pool=usd, payer=parties[0], vendor="Traiteur", date=DAY, amount=Money("100.00", "USD"))
+    )
+    plans = settlement_plan_for_year(start_year=2025)
+    assert plans["USD"] == [(parties[1], parties[0], Money("50.00", "USD"))]
+    assert plans["CAD"] == []
+
+
+def test_fairness_flags_parties_outside_the_band(joined, parties, finance_user):
+    joined.rule = "equal"
+    joined.save()
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    lines = {line.party: line for line in allocation_fairness(allocation=allocation)}
+    # Equal shares of 1/3 against means fractions 1/5, 2/5, 2/5.
+    assert lines[parties[0]].effort_ratio.quantize(Decimal("0.001")) == Decimal("1.667")
+    assert lines[parties[0]].flagged
+    assert lines[parties[1]].effort_ratio.quantize(Decimal("0.001")) == Decimal("0.833")
+    assert not lines[parties[1]].flagged
+
+
+def test_a_pool_not_yet_paid_is_left_out_of_the_year_plan(joined, second_pool, parties, finance_user, administrator):
+    post(joined, finance_user, administrator)
+    pay(joined, parties[1], "10000.00")
+    post(second_pool, finance_user, administrator)  # nobody paid the training yet
+    assert year_pending_pools(start_year=2025) == [second_pool]
+    assert settlement_plan_for_year(start_year=2025) == {
+        "CAD": [(parties[0], parties[1], cad("2000.00")), (parties[2], parties[1], cad("4000.00"))]
+    }
+
+
+def test_year_plan_takes_few_queries(joined, second_pool, parties, finance_user, administrator, django_assert_max_num_queries):
+    post(joined, finance_user, administrator)
+    post(second_pool, finance_user, administrator)
+    with django_assert_max_num_queries(2):
+        settlement_plan_for_year(start_year=2025)
