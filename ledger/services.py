@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -186,8 +186,8 @@ MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
 INSERT_BATCH = 1000
 
 
-def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, int]:
-    """Insert the transaction rows whose key is free; return their ids by key.
+def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, tuple[int, datetime]]:
+    """Insert the transaction rows whose key is free; return their ids and posting times by key.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of the
     same key to commit or roll back, then skips or inserts: two workers
@@ -210,10 +210,10 @@ def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, int]:
                 f"INSERT INTO {quote(Transaction._meta.db_table)} ({columns}) "
                 f"VALUES {', '.join([row_placeholder] * len(batch))} "
                 f"ON CONFLICT ({key_column}) DO NOTHING "
-                f"RETURNING {quote(Transaction._meta.pk.column)}, {key_column}",
+                f"RETURNING {quote(Transaction._meta.pk.column)}, {key_column}, {quote('posted_at')}",
                 values,
             )
-            inserted.update((key, pk) for pk, key in cursor.fetchall())
+            inserted.update((key, (pk, posted_at)) for pk, key, posted_at in cursor.fetchall())
     return inserted
 
 
@@ -301,7 +301,7 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
                     params={"key": key, "id": txn.pk},
                 )
         for row in rows:
-            row.pk = inserted.get(row.idempotency_key)
+            row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, row.posted_at))
         by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
         _insert_entries(
             [

@@ -1,9 +1,14 @@
 """The ledger's invariants, held by PostgreSQL whatever the Python does.
 
 - A transaction has at least two entries and balances in each currency:
-  checked at commit by deferred constraint triggers, so the entries of a
+  checked at commit by a deferred constraint trigger, so the entries of a
   transaction can be inserted one by one within the same database
   transaction.
+- Entries are added to a transaction only in the database transaction that
+  inserts it: its ``posted_at`` is set to ``now()`` (the start of the
+  database transaction) and an entry is refused where they differ. So the
+  check at commit covers every entry, and a posted transaction cannot be
+  changed by adding to it.
 - Transactions and entries are never updated or deleted.
 - A transaction is dated inside its fiscal period, and that period is open;
   the period's row is locked FOR SHARE so that closing it waits for the
@@ -53,19 +58,12 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION ledger_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM ledger_check_balanced(NEW.transaction_id);
-    RETURN NULL;
-END $$;
-
 CREATE CONSTRAINT TRIGGER ledger_transaction_balanced AFTER INSERT ON ledger_transaction
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balanced();
-CREATE CONSTRAINT TRIGGER ledger_entry_balanced AFTER INSERT ON ledger_entry
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entry_balanced();
 
 CREATE FUNCTION ledger_transaction_period() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    NEW.posted_at := now();
     IF NEW.period_id <> (EXTRACT(YEAR FROM NEW.date) - CASE WHEN EXTRACT(MONTH FROM NEW.date) < 4 THEN 1 ELSE 0 END)
     THEN
         RAISE EXCEPTION 'ledger: % is outside fiscal period %', NEW.date, NEW.period_id
@@ -86,10 +84,15 @@ CREATE FUNCTION ledger_entry_matches() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     account_currency text;
     transaction_date date;
+    transaction_posted_at timestamptz;
 BEGIN
-    SELECT a.currency, t.date INTO account_currency, transaction_date
+    SELECT a.currency, t.date, t.posted_at INTO account_currency, transaction_date, transaction_posted_at
         FROM ledger_account a, ledger_transaction t
         WHERE a.id = NEW.account_id AND t.id = NEW.transaction_id;
+    IF transaction_posted_at IS DISTINCT FROM now() THEN
+        RAISE EXCEPTION 'ledger: transaction % is already posted; entries cannot be added to it', NEW.transaction_id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
     IF NEW.amount_currency IS DISTINCT FROM account_currency THEN
         RAISE EXCEPTION 'ledger: an entry in % on account % kept in %',
             NEW.amount_currency, NEW.account_id, account_currency USING ERRCODE = 'check_violation';
@@ -139,9 +142,7 @@ DROP TRIGGER ledger_entry_matches ON ledger_entry;
 DROP FUNCTION ledger_entry_matches();
 DROP TRIGGER ledger_transaction_period ON ledger_transaction;
 DROP FUNCTION ledger_transaction_period();
-DROP TRIGGER ledger_entry_balanced ON ledger_entry;
 DROP TRIGGER ledger_transaction_balanced ON ledger_transaction;
-DROP FUNCTION ledger_entry_balanced();
 DROP FUNCTION ledger_transaction_balanced();
 DROP FUNCTION ledger_check_balanced(bigint);
 DROP TRIGGER ledger_entry_immutable ON ledger_entry;

@@ -147,3 +147,16 @@ def test_the_balance_is_checked_when_the_database_transaction_commits(cash, part
     assert "does not balance" in str(error.value)
     assert not Transaction.objects.exists()
     assert not Entry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_entry_can_be_added_to_a_transaction_posted_earlier(cash, party_account):
+    txn = posted(cash, party_account)
+    with pytest.raises(DatabaseError) as error, transaction.atomic():
+        sql(
+            "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+            "VALUES (%s, %s, 5, 'CAD', '2025-06-01'), (%s, %s, -5, 'CAD', '2025-06-01')",
+            [txn.pk, cash.pk, txn.pk, party_account.pk],
+        )
+    assert "already posted" in str(error.value)
+    assert Entry.objects.filter(transaction=txn).count() == 2
