@@ -36,10 +36,10 @@ bench: $(VENV)/.installed-dev
 
 ## Extract the strings to translate and compile both catalogues.
 messages: $(VENV)/.installed-dev
+	# English reads as written: its catalogue is made anew, each entry its own text.
+	rm -f locale/en/LC_MESSAGES/django.po
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench
-	# English reads as written: every entry's translation is its own text.
-	msgattrib --clear-fuzzy --empty locale/en/LC_MESSAGES/django.po \
-		| msgen --output-file=locale/en/LC_MESSAGES/django.po -
+	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 check: $(VENV)/.installed-dev
