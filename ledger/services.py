@@ -284,12 +284,8 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
             for request in unique_requests
         ]
         inserted = _insert_unless_keys_exist(rows)
-        existing = {
-            txn.idempotency_key: txn
-            for txn in Transaction.objects.filter(
-                idempotency_key__in=[row.idempotency_key for row in rows if row.idempotency_key not in inserted]
-            )
-        }
+        taken = [row.idempotency_key for row in rows if row.idempotency_key not in inserted]
+        existing = {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)} if taken else {}
         for key, txn in existing.items():
             if txn.request_hash != fingerprints[key]:
                 raise PostingError(
