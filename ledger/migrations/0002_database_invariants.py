@@ -36,17 +36,24 @@ CREATE TRIGGER ledger_entry_immutable BEFORE UPDATE OR DELETE ON ledger_entry
 
 CREATE FUNCTION ledger_check_balanced(txn_id bigint) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    entry_count integer;
+    entry_count integer := 0;
     unbalanced text;
+    per_currency record;
 BEGIN
-    SELECT count(*) INTO entry_count FROM ledger_entry WHERE transaction_id = txn_id;
+    FOR per_currency IN
+        SELECT amount_currency, sum(amount) AS total, count(*) AS entries
+        FROM ledger_entry WHERE transaction_id = txn_id GROUP BY amount_currency
+    LOOP
+        entry_count := entry_count + per_currency.entries;
+        IF per_currency.total <> 0 THEN
+            unbalanced := per_currency.amount_currency;
+        END IF;
+    END LOOP;
     IF entry_count < 2 THEN
         RAISE EXCEPTION 'ledger: transaction % has % entries; it needs at least two', txn_id, entry_count
             USING ERRCODE = 'check_violation';
     END IF;
-    SELECT amount_currency INTO unbalanced FROM ledger_entry WHERE transaction_id = txn_id
-        GROUP BY amount_currency HAVING sum(amount) <> 0 LIMIT 1;
-    IF FOUND THEN
+    IF unbalanced IS NOT NULL THEN
         RAISE EXCEPTION 'ledger: transaction % does not balance in %', txn_id, unbalanced
             USING ERRCODE = 'check_violation';
     END IF;
