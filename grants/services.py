@@ -448,7 +448,7 @@ def grant_create(
 
 
 def grant_approve(*, grant: Grant, approved_by: AbstractBaseUser, now: datetime | None = None) -> Grant:
-    """An administrator commits a draft grant against its programme's envelope."""
+    """An administrator who did not prepare it commits a draft grant against its programme's envelope."""
     _require_administrator(approved_by, refusal=_("Only an administrator can approve a grant."))
     with transaction.atomic():
         # Commitments against one programme are made one at a time.
@@ -459,6 +459,11 @@ def grant_approve(*, grant: Grant, approved_by: AbstractBaseUser, now: datetime 
                 _("The grant is %(status)s; only a draft is approved."),
                 code="not_draft",
                 params={"status": grant.get_status_display()},
+            )
+        if grant.created_by_id == approved_by.pk:
+            raise GrantError(
+                _("You prepared this grant; another administrator must approve it."),
+                code="own_grant",
             )
         _check_available(programme=programme, increase=grant.amount)
         grant.status = GrantStatus.APPROVED

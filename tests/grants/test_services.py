@@ -7,10 +7,12 @@ from moneyed import Money
 from grants.errors import GrantError
 from grants.holds import HoldReason, hold_provider_register, hold_provider_unregister
 from grants.models import (
+    BudgetLine,
     FundingProgramme,
     Grant,
     GrantAmendment,
     GrantBudgetLine,
+    GrantPurpose,
     GrantStatus,
     Instalment,
     InstalmentStatus,
@@ -23,6 +25,7 @@ from grants.services import (
     grant_approve,
     grant_cancel,
     grant_close,
+    grant_create,
     grant_holds_release,
     instalment_pay,
     instalment_reverse_payment,
@@ -422,3 +425,23 @@ def test_a_fully_paid_grant_is_closed(make_grant, finance_user):
     assert refused.value.code == "unpaid_instalments"
     disbursements_post_due(today=date(2026, 3, 31))
     assert grant_close(grant=grant, closed_by=finance_user).status == GrantStatus.CLOSED
+
+
+def test_an_administrator_does_not_approve_a_grant_they_prepared(programme, party, administrator):
+    grant = grant_create(
+        programme=programme,
+        party=party,
+        title="Table de concertation jeunesse",
+        purpose=GrantPurpose.CONCERTATION_TABLE,
+        amount=cad("1000.00"),
+        start_date=date(2025, 4, 1),
+        end_date=date(2026, 3, 31),
+        budget={BudgetLine.ACTIVITIES: cad("1000.00")},
+        frequency=ScheduleFrequency.SINGLE,
+        created_by=administrator,
+    )
+    with pytest.raises(GrantError) as refused:
+        grant_approve(grant=grant, approved_by=administrator)
+    assert refused.value.code == "own_grant"
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.DRAFT and grant.approved_by is None
