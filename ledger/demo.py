@@ -6,6 +6,7 @@ before instead of making it twice. Names are made up for the demo.
 """
 
 import random
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -87,7 +88,8 @@ USERS = [
 
 
 def _email_for(name: str) -> str:
-    slug = "".join(ch for ch in name.lower() if ch.isalnum())[:24]
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = "".join(ch for ch in ascii_name.lower() if ch.isalnum())[:24]
     return f"{slug}@partenaires.example"
 
 

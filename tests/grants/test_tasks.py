@@ -43,7 +43,7 @@ def test_the_task_is_a_thin_wrapper_around_the_service(make_grant):
 def test_the_schedule_is_made_once_however_often_the_command_runs():
     call_command("setup_schedules", stdout=io.StringIO())
     call_command("setup_schedules", "--hour", "5", stdout=io.StringIO())
-    task = PeriodicTask.objects.get()
+    task = PeriodicTask.objects.get(task=TASK_NAME)
     assert task.task == TASK_NAME and task.enabled
     assert (task.crontab.hour, task.crontab.minute) == ("5", "0")
     assert str(task.crontab.timezone) == "America/Toronto"

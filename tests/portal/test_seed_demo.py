@@ -19,6 +19,8 @@ def test_the_demo_territory_loads_once_however_often_it_is_run():
     assert Party.objects.filter(name="Maison des jeunes de Saint-Jérôme").exists()
     assert get_user_model().objects.get(username="administrateur").groups.filter(name="administrators").exists()
     assert get_user_model().objects.get(username="coordo-nord").memberships.count() == 2
+    liaison = Party.objects.get(name="Maison des jeunes de Saint-Jérôme").liaison_email
+    assert liaison == "maisondesjeunesdesaintje@partenaires.example"
     support = Account.objects.get(code="SITE-SOUTIEN")
     assert account_balance(account=support).amount == 60000 - 4500 - 2750
 

@@ -1,0 +1,212 @@
+"""What the portal shows an organisation, and the bad inputs of the report form."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from grants.models import (
+    InstalmentStatus,
+    ProjectReport,
+    ProjectReportVersion,
+    ReportAttachment,
+    ReportContent,
+    ReportKind,
+    ReportRequirement,
+    ReportStatus,
+)
+from grants.reports import report_request_changes
+
+from .conftest import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    """The page with the non-breaking spaces of French numbers as plain spaces."""
+    return response.content.decode().replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_the_home_shows_grants_payments_reports_and_pools_of_the_organisation(client, party, world, member_a):
+    client.force_login(member_a)
+    page = text(client.get(reverse("portal:party", args=[party.pk])))
+    assert "Soirées 16-25 ans" in page
+    assert "Travail de rue l’hiver" not in page  # B's grant
+    assert "10 000,00" in page and "5 000,00" in page  # amount, paid so far (French first)
+    assert "Locaux partagés" in page
+    assert reverse("portal:report", args=[party.pk, world["requirement_a"].pk]) in page
+
+
+def test_the_home_shows_a_held_instalment_with_its_reason_and_the_report_that_releases_it(
+    client, party, world, member_a
+):
+    grant = world["grant_a"]
+    overdue = ReportRequirement.objects.create(
+        grant=grant, kind=ReportKind.FINAL, content=ReportContent.NARRATIVE, due_date=date(2025, 8, 1)
+    )
+    from grants.services import disbursements_post_due
+
+    disbursements_post_due(today=date(2025, 9, 2))
+    assert grant.instalments.filter(status=InstalmentStatus.HELD).count() == 1
+    client.force_login(member_a)
+    page = client.get(reverse("portal:party", args=[party.pk])).content.decode()
+    assert "2025-08-01" in page  # the reason names the overdue report's date
+    assert reverse("portal:report", args=[party.pk, overdue.pk]) in page
+
+
+def test_the_statement_downloads_as_csv_and_pdf_with_name_period_and_balances(client, party, world, member_a):
+    client.force_login(member_a)
+    page = text(client.get(reverse("portal:statement", args=[party.pk]) + "?annee=2025"))
+    assert "2025-2026" in page and "5 000,00" in page
+    response = client.get(reverse("portal:statement_csv", args=[party.pk]) + "?annee=2025")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][1] == party.name
+    assert rows[1][1] == "2025-2026"
+    assert rows[3][1] == "0.00"
+    assert rows[-1][1] == "5000.00"
+    response = client.get(reverse("portal:statement_pdf", args=[party.pk]) + "?annee=2025")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    # A year nobody typed sensibly is not an error page.
+    assert client.get(reverse("portal:statement", args=[party.pk]) + "?annee=abc").status_code == 200
+    assert client.get(reverse("portal:statement", args=[party.pk]) + "?devise=XYZ").status_code == 404
+
+
+def test_the_pdf_statement_draws_french_text(party, world):
+    from ledger.selectors import party_statement
+    from portal.statement_pdf import statement_pdf
+
+    party.name = "Œuvre des jeunes de l’île — Saint-Jérôme"
+    statement = party_statement(party=party, start=date(2025, 4, 1), end=date(2026, 3, 31), currency="CAD")
+    with translation.override("fr-ca"):
+        content = statement_pdf(statement=statement, kinds={}, period_label="2025-2026")
+    assert content.startswith(b"%PDF") and len(content) > 1000
+
+
+def test_an_attachment_is_served_only_as_a_download_to_who_may_see_it(client, party, world, member_a):
+    client.force_login(member_a)
+    attachment = world["attachment_a"]
+    response = client.get(reverse("portal:attachment", args=[party.pk, world["requirement_a"].pk, attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def open_requirement(world):
+    return world["requirement_b"]
+
+
+def _post(client, party, requirement, **data):
+    payload = {
+        "action": "submit",
+        "versions": 0,
+        "activities": "Ateliers de prévention",
+        "what_worked": "La collaboration",
+        "what_did_not": "Les horaires",
+        "partners_involved": "",
+        "youth_12_17": "12",
+        "youth_18_25": "8",
+        "activities_held": "4",
+        "municipalities_reached": "2",
+        "spending_activities": "1500.00",
+    }
+    payload.update(data)
+    payload = {key: value for key, value in payload.items() if value is not None}
+    return client.post(reverse("portal:report", args=[party.pk, requirement.pk]), payload)
+
+
+def _nothing_written():
+    return (
+        ProjectReport.objects.count(),
+        ProjectReportVersion.objects.count(),
+        ReportAttachment.objects.count(),
+    )
+
+
+def test_a_partner_submits_a_report_with_an_attachment_and_a_double_submit_is_refused(
+    client, other_party, open_requirement, member_b
+):
+    client.force_login(member_b)
+    upload = SimpleUploadedFile("bilan.pdf", PDF, content_type="application/pdf")
+    response = _post(client, other_party, open_requirement, attachment=upload)
+    assert response.status_code == 302
+    report = ProjectReport.objects.get(requirement=open_requirement)
+    assert report.status == ReportStatus.SUBMITTED and report.version_count == 1
+    assert report.attachments.get().version.number == 1
+    before = _nothing_written()
+    client.cookies["django_language"] = "en"
+    response = _post(client, other_party, open_requirement)  # the same form, sent again
+    assert response.status_code == 200
+    assert "already submitted" in response.content.decode()
+    assert _nothing_written() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"activities": ""}, "This field is required to submit the report."),
+        ({"youth_12_17": "-3"}, "greater than or equal to 0"),
+        ({"activities_held": "beaucoup"}, "Enter a whole number."),
+        ({"spending_travel": "100.00"}, "is not in this grant’s budget"),
+        ({"spending_activities": "-5"}, "greater than or equal to 0"),
+        ({"attachment": SimpleUploadedFile("bilan.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200)}, "not an accepted document"),
+        ({"attachment": SimpleUploadedFile("photo.png", PDF)}, "not an accepted document"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_written(
+    client, other_party, open_requirement, member_b, change, message
+):
+    client.force_login(member_b)
+    client.cookies["django_language"] = "en"
+    before = _nothing_written()
+    response = _post(client, other_party, open_requirement, **change)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _nothing_written() == before
+
+
+def test_an_attachment_over_10_mb_is_refused(client, other_party, open_requirement, member_b, settings):
+    client.force_login(member_b)
+    client.cookies["django_language"] = "en"
+    big = SimpleUploadedFile("gros.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
+    response = _post(client, other_party, open_requirement, attachment=big)
+    assert "larger than 10 MB" in response.content.decode()
+    assert not ProjectReport.objects.filter(requirement=open_requirement).exists()
+
+
+def test_the_form_says_beside_the_narrative_that_no_young_person_is_named(client, other_party, open_requirement, member_b):
+    client.force_login(member_b)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("portal:report", args=[other_party.pk, open_requirement.pk])).content.decode()
+    assert "never young people" in page
+
+
+def test_after_changes_are_requested_the_partner_resubmits_and_the_first_version_is_kept(
+    client, party, world, member_a, finance_user
+):
+    report = world["report_a"]
+    report_request_changes(report=report, reviewed_by=finance_user, comment="Précisez les dépenses.")
+    client.force_login(member_a)
+    page = client.get(reverse("portal:report", args=[party.pk, world["requirement_a"].pk])).content.decode()
+    assert "Précisez les dépenses." in page
+    response = _post(client, party, world["requirement_a"], versions=1, activities="Nouvelle version")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RESUBMITTED
+    versions = list(report.versions.order_by("number").values_list("content__activities", flat=True))
+    assert versions == ["Soirées jeux", "Nouvelle version"]
+
+
+def test_a_draft_is_saved_without_every_field(client, other_party, open_requirement, member_b):
+    client.force_login(member_b)
+    response = _post(client, other_party, open_requirement, action="save", what_worked="", youth_12_17="")
+    assert response.status_code == 302
+    report = ProjectReport.objects.get(requirement=open_requirement)
+    assert report.status == ReportStatus.DRAFT and report.version_count == 0
