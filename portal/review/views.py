@@ -1,0 +1,157 @@
+"""The fairness review for administrators: the page brought to the review meeting.
+
+Staff pages: an anonymous visitor is sent to log in; anyone logged in who is
+not an administrator (finance staff, partner members) is refused with 403.
+Nothing here writes: the what-if only computes.
+"""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ledger.models import FiscalPeriod
+from ledger.roles import is_administrator
+from portal.review.formats import money, ratio
+from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
+from portal.review.tables import pool_table, review_tables
+from sharedcosts.allocation import RULES
+from sharedcosts.models import RULE_LABELS, CostPool
+from sharedcosts.review import ReviewError, fairness_review, parse_params, review_years, what_if
+
+
+def administrators_only(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_administrator(request.user):
+            raise PermissionDenied(_("Only administrators see the fairness review."))
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _check_year(year: int, year_again: int | None = None) -> None:
+    if not 2000 <= year <= 2999 or (year_again is not None and year_again != year + 1):
+        raise Http404(_("There is no such fiscal year."))
+
+
+@require_GET
+@administrators_only
+def review_index(request: HttpRequest) -> HttpResponse:
+    years = review_years()
+    if years:
+        current = FiscalPeriod.year_of(timezone.localdate())
+        return redirect("review:year", year=current if current in years else years[0])
+    return render(
+        request,
+        "portal/review/review.html",
+        {"error": _("No cost pool has been recorded yet: there is nothing to review."), "years": []},
+    )
+
+
+def _what_if_context(request: HttpRequest, year: int) -> dict:
+    """The what-if asked in the query string, if any, for the pool it names."""
+    pool_id = request.GET.get("pool", "")
+    if not pool_id.isdigit():
+        return {}
+    pool = get_object_or_404(CostPool, pk=int(pool_id))
+    if FiscalPeriod.year_of(pool.start_date) != year:
+        raise Http404(_("This pool does not start in this fiscal year."))
+    rule = request.GET.get("rule", pool.rule)
+    text = request.GET.get("params", "")
+    context = {"what_if_pool": pool.pk, "what_if_rule": rule, "what_if_params": text}
+    try:
+        result = what_if(pool=pool, rule=rule, params=parse_params(text))
+    except ReviewError as refusal:
+        context["what_if_error"] = refusal.messages[0]
+        return context
+    context["what_if"] = result
+    context["what_if_rows"] = [
+        {
+            "name": line.party.name,
+            "current": money(line.current.cost),
+            "current_ratio": ratio(line.current.effort_ratio),
+            "new": money(line.proposed.cost),
+            "new_ratio": ratio(line.proposed.effort_ratio),
+            "difference": money(line.difference),
+            "direction": "up" if line.difference.amount > 0 else "down" if line.difference.amount < 0 else "",
+            "flagged": line.proposed.flagged,
+            "flags": " ".join(flag.message for flag in line.proposed.flags),
+        }
+        for line in result.lines
+    ]
+    context["what_if_table"] = pool_table(result.proposed)
+    return context
+
+
+@require_GET
+@administrators_only
+def review_page(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    years = review_years()
+    context: dict = {"year": year, "period": str(FiscalPeriod(start_year=year)), "years": years}
+    try:
+        review = fairness_review(start_year=year)
+    except ReviewError as refusal:
+        context["error"] = refusal.messages[0]
+        return render(request, "portal/review/review.html", context, status=404)
+    context.update(_what_if_context(request, year))
+    tables = review_tables(review)
+    pools = []
+    for pool_review, table in zip(review.pools, tables["pools"], strict=True):
+        pools.append(
+            {
+                "review": pool_review,
+                "table": table,
+                "params_json": json.dumps(pool_review.pool.rule_params or {}, ensure_ascii=False),
+            }
+        )
+    flagged = sum(1 for table in tables["overall"] for row in table.rows if row.flagged)
+    context.update(
+        review=review,
+        tables=tables,
+        pools=pools,
+        flagged=flagged,
+        rules=[(rule, str(RULE_LABELS.get(rule, rule))) for rule in RULES],
+    )
+    return render(request, "portal/review/review.html", context)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _review_or_404(year: int):
+    try:
+        return fairness_review(start_year=year)
+    except ReviewError as refusal:
+        raise Http404(refusal.messages[0]) from refusal
+
+
+@require_GET
+@administrators_only
+def review_xlsx(request: HttpRequest, year: int, year_again: int) -> HttpResponse:
+    _check_year(year, year_again)
+    content = review_xlsx_bytes(_review_or_404(year))
+    return _download(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"revue-{year}-{year + 1}.xlsx",
+    )
+
+
+@require_GET
+@administrators_only
+def review_pdf(request: HttpRequest, year: int, year_again: int) -> HttpResponse:
+    _check_year(year, year_again)
+    return _download(review_pdf_bytes(_review_or_404(year)), "application/pdf", f"revue-{year}-{year + 1}.pdf")
