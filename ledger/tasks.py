@@ -1,0 +1,16 @@
+"""The import of a large spreadsheet: a thin wrapper around :func:`ledger.imports.import_job_run`.
+
+The job's import is one database transaction; a job already finished is not
+run again, so a message delivered twice imports once.
+"""
+
+from celery import shared_task
+
+from ledger.imports import import_job_run
+
+TASK_NAME = "ledger.run_import_job"
+
+
+@shared_task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)
+def run_import_job(job_id: int) -> dict[str, object]:
+    return import_job_run(job_id)

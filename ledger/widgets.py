@@ -1,0 +1,280 @@
+"""Widgets of django-import-export for the spreadsheets finance staff keep.
+
+Amounts are read the French way (``1 234,56 $``, non-breaking spaces,
+``1234,56``) as well as ``1234.56``; money is written as its amount in one
+column and its currency in another. Every refusal is a ``ValueError`` with a
+translated message, which django-import-export reports as the row's error
+on that column. Numbers are Decimal, never float.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t"}
+PLAIN = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?$")
+ENGLISH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text, without the apostrophe that protects a formula on export."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text
+
+
+def escape_formula(text: str) -> str:
+    """Make a text cell harmless in a spreadsheet: ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``."""
+    if text.startswith(FORMULA_START) or (text.startswith("-") and not re.match(r"^-\d", text)):
+        return "'" + text
+    return text
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """``1 234,56 $``, ``1234,56``, ``1234.56`` or ``1,234.56`` as a Decimal; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(str(value))
+    else:
+        text = cell_text(value)
+        for symbol in ("$", "CAD", "cad", "€"):
+            text = text.replace(symbol, "")
+        text = "".join(char for char in text if char not in SPACES)
+        if ENGLISH_THOUSANDS.match(text):
+            text = text.replace(",", "")
+        elif not PLAIN.match(text):
+            raise ValueError(
+                _("“%(value)s” is not an amount; write it like 1 234,56 or 1234.56.") % {"value": cell_text(value)}
+            )
+        number = Decimal(text.replace(",", "."))
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    return number
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal written the French way, without thousands separators: ``1234,56``."""
+    return format(value, "f").replace(".", ",")
+
+
+class DecimalWidget(widgets.Widget):
+    """A decimal number, read the French or the English way, written ``1234,56``."""
+
+    def __init__(self, *, places: int | None = 2, **kwargs: Any) -> None:
+        self.places = places
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> Decimal | None:
+        if cell_text(value) == "":
+            return None
+        number = parse_decimal(value)
+        if self.places is not None:
+            from ledger.money import money_round
+
+            rounded = money_round(number, settings.DEFAULT_CURRENCY).amount if self.places == 2 else number
+            if rounded != number:
+                raise ValueError(
+                    _("“%(value)s” has more than %(places)d decimals.") % {"value": cell_text(value), "places": self.places}
+                )
+            number = rounded
+        return number
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        return decimal_text(value)
+
+
+class MoneyAmountWidget(DecimalWidget):
+    """The amount of a MoneyField; its currency goes in a column of its own (:class:`CurrencyWidget`)."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        amount = getattr(value, "amount", value)
+        return decimal_text(amount)
+
+
+class CurrencyWidget(widgets.Widget):
+    """A currency code among the project's currencies; empty means the default (CAD)."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
+        text = cell_text(value).upper().replace("$", "").strip()
+        if text == "":
+            return settings.DEFAULT_CURRENCY
+        if text not in settings.CURRENCIES:
+            raise ValueError(
+                _("Unknown currency “%(value)s”; use one of %(currencies)s.")
+                % {"value": cell_text(value), "currencies": ", ".join(settings.CURRENCIES)}
+            )
+        return text
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(getattr(value, "code", value))
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+
+
+class ChoiceWidget(widgets.Widget):
+    """A value of a choice: its code, or its label in French or in English; written as its code."""
+
+    def __init__(self, choices: type[models.Choices] | list[tuple[str, Any]], **kwargs: Any) -> None:
+        self.choices = list(getattr(choices, "choices", choices))
+        super().__init__(**kwargs)
+
+    def _lookup(self) -> dict[str, str]:
+        if getattr(self, "_table", None) is not None:
+            return self._table
+        table: dict[str, str] = {}
+        for code, label in self.choices:
+            table[_folded(code)] = code
+            for language in ("fr-ca", "en"):
+                with translation.override(language):
+                    table.setdefault(_folded(str(label)), code)
+        self._table = table
+        return table
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str | None:
+        text = cell_text(value)
+        if text == "":
+            return None
+        code = self._lookup().get(_folded(text))
+        if code is None:
+            raise ValueError(
+                _("“%(value)s” is not one of the accepted values: %(choices)s.")
+                % {"value": text, "choices": ", ".join(code for code, _label in self.choices)}
+            )
+        return code
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class BooleanWidget(widgets.Widget):
+    """oui/non, yes/no, vrai/faux, 1/0."""
+
+    TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
+    FALSE = {"non", "n", "no", "faux", "false", "0", ""}
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> bool:
+        text = _folded(cell_text(value))
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("“%(value)s” is neither “oui” nor “non”.") % {"value": cell_text(value)})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "oui" if value else "non"
+
+
+class DateWidget(widgets.Widget):
+    """A date written 2025-04-01 or 01/04/2025 (day first), or a date cell of a spreadsheet."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = cell_text(value)
+        if text == "":
+            return None
+        for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"), (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy")):
+            match = re.match(pattern, text)
+            if match:
+                parts = dict(zip(order, (int(part) for part in match.groups())))
+                try:
+                    return date(parts["y"], parts["m"], parts["d"])
+                except ValueError:
+                    raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": text}) from None
+        raise ValueError(_("“%(value)s” is not a date; write it as 2025-04-01 or 01/04/2025.") % {"value": text})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else value.isoformat()
+
+
+class TextWidget(widgets.Widget):
+    """Plain text, stripped; a formula is written harmlessly on export."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
+        return cell_text(value)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return escape_formula("" if value is None else str(value))
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a readable field (a party's name), kept in memory for the whole file."""
+
+    def __init__(self, model: type[models.Model], field: str = "name", *, what: str = "", **kwargs: Any) -> None:
+        super().__init__(model, field, **kwargs)
+        self.what = what
+        self._cache: dict[str, models.Model] | None = None
+
+    def _table(self) -> dict[str, models.Model]:
+        if self._cache is None:
+            self._cache = {_folded(getattr(obj, self.field)): obj for obj in self.get_queryset(None, None)}
+        return self._cache
+
+    def reset(self) -> None:
+        self._cache = None
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> models.Model | None:
+        text = cell_text(value)
+        if text == "":
+            return None
+        found = self._table().get(_folded(text))
+        if found is None:
+            found = self.model._default_manager.filter(**{f"{self.field}__iexact": text}).first()
+            if found is None:
+                raise ValueError(
+                    _("Unknown %(what)s “%(value)s”.") % {"what": self.what or self.model._meta.verbose_name, "value": text}
+                )
+            self._table()[_folded(text)] = found
+        return found
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return escape_formula("" if value is None else str(getattr(value, self.field)))
+
+
+class JSONWidget(widgets.Widget):
+    """A small JSON object in one cell, such as a rule's parameters: ``{"base_fraction": "0.5"}``."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> dict:
+        import json
+
+        text = cell_text(value)
+        if text == "":
+            return {}
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ValueError(_("“%(value)s” is not a JSON object such as {\"base_fraction\": \"0.5\"}.") % {"value": text})
+        return parsed
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        import json
+
+        return json.dumps(value, sort_keys=True, ensure_ascii=False) if value else ""

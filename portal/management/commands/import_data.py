@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ledger.imports import file_import, import_job_start
+from portal.resources import IMPORTABLE
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []
+    help = "Import a CSV or XLSX file: all rows or none. MODEL is one of: " + ", ".join(IMPORTABLE)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("model", choices=sorted(IMPORTABLE))
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and say what it would do; save nothing.")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import as a Celery job; its progress and result are kept (admin: Imports).",
+        )
+        parser.add_argument("--user", help="Username recorded as the one who imports (default: the first superuser).")
+
+    def handle(self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, **options) -> None:
+        users = get_user_model().objects
+        person = users.filter(username=user).first() if user else users.filter(is_superuser=True).order_by("pk").first()
+        if user and person is None:
+            raise CommandError(f"Unknown user {user!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        if background:
+            resource = IMPORTABLE[model]
+            job = import_job_start(
+                resource_path=f"{resource.__module__}.{resource.__qualname__}",
+                data=path.read_bytes(),
+                filename=path.name,
+                user=person,
+                dry_run=dry_run,
+            )
+            self.stdout.write(f"Import job {job.pk} queued.")
+            return
+        report = file_import(IMPORTABLE[model](), path.read_bytes(), path.name, dry_run=dry_run, user=person)
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if report.errors:
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary())

@@ -1,0 +1,30 @@
+"""The importable and exportable models, by a French name, for the commands and the tasks."""
+
+from grants.resources import FundingProgrammeResource, GrantResource, ReportRequirementResource
+from ledger.resources import EntryResource, MembershipResource, PartyResource, PartyStatementResource
+from sharedcosts.resources import (
+    CostPoolResource,
+    ExpenseResource,
+    InKindContributionResource,
+    MeansDeclarationResource,
+    ParticipationResource,
+)
+
+# In the order an empty database is filled.
+IMPORTABLE = {
+    "partenaires": PartyResource,
+    "adhesions": MembershipResource,
+    "moyens": MeansDeclarationResource,
+    "regroupements": CostPoolResource,
+    "participations": ParticipationResource,
+    "depenses": ExpenseResource,
+    "programmes": FundingProgrammeResource,
+    "subventions": GrantResource,
+    "rapports": ReportRequirementResource,
+}
+EXPORT_ONLY = {
+    "contributions": InKindContributionResource,
+    "transactions": EntryResource,
+    "releves": PartyStatementResource,
+}
+EXPORTABLE = {**IMPORTABLE, **EXPORT_ONLY}

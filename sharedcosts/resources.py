@@ -1,0 +1,238 @@
+"""Import and export of cost pools, participations, means, expenses and in-kind contributions.
+
+An imported expense is posted to the ledger in the same database
+transaction, under an idempotency key made from the row's content: the same
+file imported twice posts nothing the second time, and the report says how
+many rows had already been imported.
+"""
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from ledger.models import Party, Transaction, TransactionKind
+from ledger.resources import BulkSpreadsheetResource, SpreadsheetResource, column
+from ledger.services import Line, PostingRequest, transactions_post
+from ledger.widgets import JSONWidget, BooleanWidget, ChoiceWidget, CurrencyWidget, DateWidget, DecimalWidget, LookupWidget, MoneyAmountWidget
+from sharedcosts.models import RULE_CHOICES, CostPool, Expense, InKindContribution, Measure, MeansDeclaration, Participation, PoolKind
+from sharedcosts.services import pool_cost_account, pool_position_account
+
+
+def _party() -> LookupWidget:
+    return LookupWidget(Party, "name", what=_("party"))
+
+
+def _pool() -> LookupWidget:
+    return LookupWidget(CostPool, "name", what=_("cost pool"))
+
+
+class CostPoolResource(SpreadsheetResource):
+    name = column("name", "nom")
+    kind = column("kind", "type", ChoiceWidget(PoolKind))
+    budgeted_cost = column("budgeted_cost", "coût budgété", MoneyAmountWidget())
+    currency = column("budgeted_cost_currency", "devise", CurrencyWidget())
+    start_date = column("start_date", "début", DateWidget())
+    end_date = column("end_date", "fin", DateWidget())
+    measure = column("measure", "mesure", ChoiceWidget(Measure))
+    measure_name = column("measure_name", "nom de la mesure")
+    rule = column("rule", "règle", ChoiceWidget(RULE_CHOICES))
+    rule_params = column("rule_params", "paramètres", JSONWidget())
+    tolerance_low = column("tolerance_low", "effort minimal", DecimalWidget())
+    tolerance_high = column("tolerance_high", "effort maximal", DecimalWidget())
+    required_columns = ("nom", "type", "coût budgété", "début", "fin")
+
+    class Meta(SpreadsheetResource.Meta):
+        model = CostPool
+        import_id_fields = ["name"]
+        fields = [
+            "name", "kind", "budgeted_cost", "currency", "start_date", "end_date",
+            "measure", "measure_name", "rule", "rule_params", "tolerance_low", "tolerance_high",
+        ]  # fmt: skip
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return CostPool.objects.order_by("name")
+
+
+class ParticipationResource(SpreadsheetResource):
+    pool = column("pool", "regroupement", _pool())
+    party = column("party", "partenaire", _party())
+    usage = column("usage", "usage", DecimalWidget())
+    floor = column("floor", "plancher", MoneyAmountWidget())
+    cap = column("cap", "plafond", MoneyAmountWidget())
+    is_exempt = column("is_exempt", "exempté", BooleanWidget())
+    required_columns = ("regroupement", "partenaire")
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Participation
+        import_id_fields = ["pool", "party"]
+        fields = ["pool", "party", "usage", "floor", "cap", "is_exempt"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return Participation.objects.select_related("pool", "party").order_by("pool__name", "party__name")
+
+    def import_field(self, field: Any, instance: Participation, row: dict[str, Any], is_m2m: bool = False, **kwargs: Any) -> None:
+        if field.attribute not in ("floor", "cap"):
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        amount = field.clean(row, **kwargs)
+        if amount is None or not instance.pool_id:
+            setattr(instance, field.attribute, None)
+            setattr(instance, f"{field.attribute}_currency", None)
+        else:
+            setattr(instance, field.attribute, Money(amount, instance.pool.currency))
+
+
+class MeansDeclarationResource(BulkSpreadsheetResource):
+    """Means as :func:`sharedcosts.services.means_declare` records them (never negative, with a
+    source), checked row by row and inserted by batches."""
+
+    party = column("party", "partenaire", _party())
+    measure = column("measure", "mesure", ChoiceWidget(Measure))
+    measure_name = column("measure_name", "nom de la mesure")
+    value = column("value", "valeur", DecimalWidget())
+    as_of = column("as_of", "date", DateWidget())
+    source = column("source", "source")
+    required_columns = ("partenaire", "valeur", "date", "source")
+
+    class Meta(BulkSpreadsheetResource.Meta):
+        model = MeansDeclaration
+        import_id_fields = ["party", "measure", "measure_name", "as_of", "source"]
+        fields = ["party", "measure", "measure_name", "value", "as_of", "source"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return MeansDeclaration.objects.select_related("party").order_by("party__name", "as_of", "measure", "source", "id")
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        super().before_import_row(row, **kwargs)
+        row.setdefault("nom de la mesure", "")
+        if not str(row.get("mesure") or "").strip():
+            row["mesure"] = Measure.ANNUAL_BUDGET
+
+
+def _posting_key(kind: str, parts: list[str]) -> str:
+    return f"import:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:48]
+
+
+class ExpenseResource(BulkSpreadsheetResource):
+    pool = column("pool", "regroupement", _pool())
+    payer = column("payer", "payé par", _party())
+    vendor = column("vendor", "fournisseur")
+    date = column("date", "date", DateWidget())
+    amount = column("amount", "montant", MoneyAmountWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget())
+    description = column("description", "description")
+    required_columns = ("regroupement", "payé par", "fournisseur", "date", "montant")
+
+    class Meta(BulkSpreadsheetResource.Meta):
+        model = Expense
+        force_init_instance = True
+        skip_diff = True
+        fields = ["pool", "payer", "vendor", "date", "amount", "currency", "description"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return Expense.objects.select_related("pool", "payer").order_by("date", "pool__name", "payer__name", "vendor", "id")
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        self._participants = set(Participation.objects.values_list("pool_id", "party_id"))
+        self._accounts: dict[tuple[int, int | None], Any] = {}
+        self._keys: dict[str, int] = {}
+
+    def import_instance(self, instance: Expense, row: dict[str, Any], **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        if not (instance.pool_id and instance.payer_id and instance.date and instance.__dict__.get("amount") is not None):
+            return
+        pool, payer = instance.pool, instance.payer
+        errors = {}
+        if instance.amount_currency != pool.currency:
+            errors["amount_currency"] = _("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.") % {
+                "currency": instance.amount_currency,
+                "pool": pool.name,
+                "pool_currency": pool.currency,
+            }
+        if (pool.pk, payer.pk) not in self._participants:
+            errors["payer"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": payer.name, "pool": pool.name}
+        if errors:
+            raise ValidationError(errors)
+        instance._posting_key = _posting_key(
+            "expense",
+            [pool.name, payer.name, instance.vendor, instance.date.isoformat(), str(instance.amount.amount), instance.amount_currency, instance.description],
+        )
+        number = kwargs.get("row_number", 0)
+        line = self.line_numbers[number - 1] if self.line_numbers and number else number
+        first = self._keys.setdefault(instance._posting_key, line)
+        if first != line:
+            raise ValidationError({NON_FIELD_ERRORS: [_("This row repeats row %(row)s.") % {"row": first}]})
+
+    def _account(self, pool: CostPool, party: Party | None) -> Any:
+        key = (pool.pk, party.pk if party else None)
+        if key not in self._accounts:
+            self._accounts[key] = pool_position_account(pool, party) if party else pool_cost_account(pool)
+        return self._accounts[key]
+
+    def bulk_create(self, using_transactions: bool, dry_run: bool, raise_errors: bool, batch_size: Any = None, result: Any = None) -> None:
+        """Insert a batch of expenses and post them in one call, skipping the rows already posted."""
+        expenses, self.create_instances = self.create_instances, []
+        if not expenses:
+            return
+        try:
+            self._post(expenses, batch_size)
+        except Exception as error:  # reported as the file's error; the whole import is rolled back
+            self.handle_import_error(result, error, raise_errors)
+
+    def _post(self, expenses: list[Expense], batch_size: Any) -> None:
+        posted = set(
+            Transaction.objects.filter(idempotency_key__in=[e._posting_key for e in expenses]).values_list("idempotency_key", flat=True)
+        )
+        fresh = [expense for expense in expenses if expense._posting_key not in posted]
+        self.already_imported += len(expenses) - len(fresh)
+        if not fresh:
+            return
+        results = transactions_post(
+            requests=[
+                PostingRequest(
+                    lines=[
+                        Line(self._account(e.pool, None), -e.amount),
+                        Line(self._account(e.pool, e.payer), e.amount),
+                    ],
+                    date=e.date,
+                    kind=TransactionKind.EXPENSE,
+                    idempotency_key=e._posting_key,
+                    memo=_("%(vendor)s, paid by %(party)s for %(pool)s") % {"vendor": e.vendor, "party": e.payer.name, "pool": e.pool.name},
+                    posted_by=self.import_user,
+                )
+                for e in fresh
+            ]
+        )
+        for expense, posting in zip(fresh, results):
+            expense.transaction = posting.transaction
+        Expense.objects.bulk_create(fresh, batch_size=batch_size)
+
+
+class InKindContributionResource(SpreadsheetResource):
+    """Export only here: an in-kind credit needs a posted share, so it is recorded in the admin."""
+
+    importable = False
+
+    pool = column("pool", "regroupement", _pool())
+    party = column("party", "partenaire", _party())
+    description = column("description", "description")
+    value = column("value", "valeur", MoneyAmountWidget())
+    currency = column("value_currency", "devise", CurrencyWidget())
+    justification = column("justification", "justification")
+    date = column("date", "date", DateWidget())
+
+    class Meta(SpreadsheetResource.Meta):
+        model = InKindContribution
+        fields = ["pool", "party", "description", "value", "currency", "justification", "date"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return InKindContribution.objects.select_related("pool", "party").order_by("date", "pool__name", "party__name", "id")
+

@@ -1,0 +1,99 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from moneyed import Money
+
+from ledger.models import PartyKind, Sector
+from ledger.widgets import (
+    BooleanWidget,
+    ChoiceWidget,
+    CurrencyWidget,
+    DateWidget,
+    DecimalWidget,
+    MoneyAmountWidget,
+    TextWidget,
+    escape_formula,
+    parse_decimal,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1 234,56", "1234.56"),
+        ("1234,56 $", "1234.56"),
+        ("1\u00a0234,56\u00a0$", "1234.56"),
+        ("1\u202f234,56 $", "1234.56"),
+        ("1234.56", "1234.56"),
+        ("1,234.56", "1234.56"),
+        ("-12,5", "-12.5"),
+        (" 12 ", "12"),
+        (12.1, "12.1"),
+        (Decimal("3.30"), "3.30"),
+        (7, "7"),
+    ],
+)
+def test_amounts_read_the_french_and_the_english_way(text, expected):
+    assert parse_decimal(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["12,5,0", "abc", "1.2.3", "12 abc", "--1", "NaN", "Infinity"])
+def test_what_is_not_an_amount_is_a_value_error(text):
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+def test_float_cells_become_exact_decimals():
+    assert DecimalWidget().clean(0.1 + 0.2 - 0.3 + 1234.56) == Decimal("1234.56")
+
+
+def test_more_than_two_decimals_is_refused():
+    with pytest.raises(ValueError):
+        DecimalWidget().clean("1,234")  # a French reader would mean 1.234: ambiguous cents
+
+
+def test_money_is_written_as_an_amount_and_its_currency_in_their_own_columns():
+    assert MoneyAmountWidget().render(Money("1234.50", "CAD")) == "1234,50"
+    assert MoneyAmountWidget().clean("1 234,50 $") == Decimal("1234.50")
+    assert CurrencyWidget().render("CAD") == "CAD"
+    assert CurrencyWidget().clean(" cad ") == "CAD"
+    assert CurrencyWidget().clean("") == "CAD"
+    with pytest.raises(ValueError):
+        CurrencyWidget().clean("XYZ")
+
+
+def test_choices_accept_the_code_and_the_labels():
+    widget = ChoiceWidget(PartyKind)
+    assert widget.clean("community_youth") == "community_youth"
+    assert widget.clean("Organisme communautaire jeunesse") == "community_youth"
+    assert widget.clean("youth community organisation") == "community_youth"
+    assert ChoiceWidget(Sector).clean("sud") == "sud"
+    with pytest.raises(ValueError):
+        widget.clean("Club de golf")
+
+
+def test_dates():
+    widget = DateWidget()
+    assert widget.clean("2025-04-01") == date(2025, 4, 1)
+    assert widget.clean("01/04/2025") == date(2025, 4, 1)
+    with pytest.raises(ValueError, match="exist"):
+        widget.clean("2025-02-30")
+    with pytest.raises(ValueError):
+        widget.clean("April 1, 2025")
+    assert widget.render(date(2025, 4, 1)) == "2025-04-01"
+
+
+def test_booleans():
+    assert BooleanWidget().clean("Oui") is True
+    assert BooleanWidget().clean("non") is False
+    with pytest.raises(ValueError):
+        BooleanWidget().clean("peut-être")
+
+
+def test_formulae_are_exported_harmlessly_and_read_back():
+    assert escape_formula('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert escape_formula("-12,50") == "-12,50"
+    assert escape_formula("@SUM(A1)").startswith("'")
+    text = TextWidget()
+    assert text.clean(text.render("=1+1")) == "=1+1"

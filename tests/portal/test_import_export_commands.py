@@ -1,0 +1,151 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from grants.models import Grant
+from ledger.models import Party, Transaction
+from sharedcosts.models import CostPool, Expense, MeansDeclaration, Participation
+
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+ORDER = [
+    ("partenaires", "01-partenaires.csv"),
+    ("moyens", "02-moyens.csv"),
+    ("regroupements", "03-regroupements.csv"),
+    ("participations", "04-participations.csv"),
+    ("depenses", "05-depenses.csv"),
+    ("programmes", "06-programmes.csv"),
+    ("subventions", "07-subventions.csv"),
+    ("rapports", "08-rapports.csv"),
+]
+
+
+@pytest.fixture
+def samples_imported(db, administrator):
+    for model, name in ORDER:
+        out = StringIO()
+        call_command("import_data", model, str(SAMPLES / name), "--user", administrator.username, stdout=out)
+        assert "créées" in out.getvalue()
+
+
+def test_the_french_samples_import_as_they_are(samples_imported):
+    assert Party.objects.count() == 3
+    assert MeansDeclaration.objects.get(party__name__startswith="Maison").value == 412500
+    assert CostPool.objects.get(name="Local partagé 2025-2026").budgeted_cost.amount == 36000
+    assert Participation.objects.get(party__name__startswith="Travail", pool__kind="premises").floor.amount == 1000
+    assert Expense.objects.filter(transaction__isnull=False).count() == 3
+    grant = Grant.objects.get(title="Table de concertation jeunesse")
+    assert grant.frequency == "quarterly" and grant.budget_lines.count() == 2 and grant.instalments.count() == 4
+    assert grant.report_requirements.filter(kind="final", content="financial", due_date="2026-04-30").exists()
+
+
+def test_the_same_expenses_twice_post_nothing_the_second_time(samples_imported, administrator):
+    transactions = Transaction.objects.count()
+    out = StringIO()
+    call_command("import_data", "depenses", str(SAMPLES / "05-depenses.csv"), stdout=out)
+    assert "3 ligne(s) avaient déjà été importées" in out.getvalue()
+    assert Transaction.objects.count() == transactions and Expense.objects.count() == 3
+
+
+def test_dry_run_saves_nothing(db):
+    out = StringIO()
+    call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--dry-run", stdout=out)
+    assert "Essai à blanc : 3 ligne(s) seraient créées" in out.getvalue()
+    assert not Party.objects.exists()
+
+
+def _write(tmp_path, text, name="f.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def _errors(model, path):
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", model, path, stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def test_every_bad_expense_is_a_row_error_and_nothing_changes(samples_imported, tmp_path):
+    before = (Expense.objects.count(), Transaction.objects.count())
+    path = _write(
+        tmp_path,
+        "regroupement;payé par;fournisseur;date;montant;devise;description\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;Bon;2025-07-01;100,00;CAD;ok\n"
+        "Local partagé 2025-2026;Inconnu inc.;X;2025-07-01;100,00;CAD;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;X;2025-07-01;12,5,0;CAD;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;X;2025-07-01;abc;CAD;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;X;2025-02-30;10;CAD;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;X;July 1st;10;CAD;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;X;2025-07-01;10;USD;\n"
+        ";;;;;;\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;Bon;2025-07-01;100,00;CAD;ok\n"
+        "Regroupement fantôme;Maison des jeunes de Saint-Jérôme;X;2025-07-01;10;CAD;\n",
+    )
+    errors = _errors("depenses", path)
+    assert "Ligne 3, colonne « payé par »" in errors and "Inconnu inc." in errors
+    assert "Ligne 4, colonne « montant »" in errors and "12,5,0" in errors
+    assert "Ligne 5, colonne « montant »" in errors
+    assert "Ligne 6, colonne « date »" in errors
+    assert "Ligne 7, colonne « date »" in errors
+    assert "Ligne 8, colonne « devise »" in errors
+    assert "Ligne 10 : Cette ligne répète la ligne 2." in errors
+    assert "Ligne 11, colonne « regroupement »" in errors
+    assert "Ligne 9" not in errors and "Ligne 2," not in errors and "Ligne 2 :" not in errors
+    assert "Traceback" not in errors
+    assert (Expense.objects.count(), Transaction.objects.count()) == before
+
+
+def test_negative_means_and_windows_1252_file(samples_imported, tmp_path):
+    count = MeansDeclaration.objects.count()
+    path = _write(
+        tmp_path,
+        "partenaire,valeur,date,source\n"
+        "Travail de rue Laurentides,\"-5,00\",2025-03-31,États financiers\n",
+        encoding="cp1252",
+    )
+    errors = _errors("moyens", path)
+    assert "Ligne 2, colonne « valeur »" in errors
+    assert MeansDeclaration.objects.count() == count
+
+
+def test_export_to_xlsx_and_back(samples_imported, tmp_path):
+    path = tmp_path / "p.xlsx"
+    call_command("export_data", "partenaires", str(path))
+    Participation.objects.all().delete()
+    out = StringIO()
+    call_command("import_data", "partenaires", str(path), stdout=out)
+    assert "3 inchangées" in out.getvalue()
+
+
+def test_background_import_queues_a_job(db, administrator, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from ledger.models import ImportJob
+    from ledger.tasks import run_import_job
+
+    out = StringIO()
+    with mock.patch.object(run_import_job, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
+        call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--background", stdout=out)
+    job = ImportJob.objects.get()
+    delay.assert_called_once_with(job.pk)
+    assert f"Import job {job.pk} queued." in out.getvalue()
+    run_import_job.apply(args=[job.pk])
+    assert Party.objects.count() == 3
+
+
+def test_export_only_models_are_exported(samples_imported, tmp_path):
+    out = StringIO()
+    call_command("export_data", "transactions", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("transaction;date;type;clé") and len(lines) > 3
+
+
+def test_the_xlsx_sample_imports_with_exact_cents(samples_imported):
+    from decimal import Decimal
+
+    call_command("import_data", "depenses", str(SAMPLES / "05b-depenses.xlsx"), stdout=StringIO())
+    amounts = sorted(e.amount.amount for e in Expense.objects.filter(vendor__endswith="(classeur)"))
+    assert amounts == [Decimal("1234.56"), Decimal("3000.00"), Decimal("3000.00")]
