@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "djmoney",
     "import_export",
     "django_celery_beat",
+    "simple_history",
     "ledger",
     "grants",
     "sharedcosts",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -142,7 +144,16 @@ STORAGES = {
 # that check who may see them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "private"))
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Project reports: reminders go out this many days before a report is due,
+# and attachments are at most 10 MB each (the portal checks every file).
+REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "14"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 CURRENCIES = ("CAD", "USD", "EUR")
 DEFAULT_CURRENCY = "CAD"
@@ -200,3 +211,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# django-import-export (issue 7): every import runs in one transaction; a file over the limit is refused;
+# formulae are escaped by our own widgets (ledger.widgets.escape_formula), which read them back.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES", 10 * 1024 * 1024))

@@ -10,5 +10,8 @@ admin.site.index_title = _("Partnership books")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("portail/", include("portal.urls")),
+    path("revue/", include("portal.review.urls")),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

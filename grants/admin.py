@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from djmoney.forms.fields import MoneyField
 from moneyed import Money
+from simple_history.admin import SimpleHistoryAdmin
 
 from grants.models import (
     BudgetLine,
@@ -35,6 +36,8 @@ from grants.services import (
     instalment_reverse_payment,
     programme_create,
 )
+from grants.resources import FundingProgrammeResource, GrantResource
+from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.errors import DomainError
 from ledger.money import money_format
 from ledger.roles import is_administrator, is_finance
@@ -45,7 +48,8 @@ def _refused(modeladmin: admin.ModelAdmin, request: HttpRequest, refusal: Domain
 
 
 @admin.register(FundingProgramme)
-class FundingProgrammeAdmin(admin.ModelAdmin):
+class FundingProgrammeAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [FundingProgrammeResource]
     list_display = ["name", "fiscal_year", "envelope", "committed", "disbursed", "available", "holds_on_overdue_report"]
     list_filter = ["fiscal_year", "holds_on_overdue_report"]
     search_fields = ["name"]
@@ -209,7 +213,8 @@ class AmendForm(forms.Form):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [GrantResource]
     list_display = ["title", "party", "programme", "purpose", "amount", "start_date", "end_date", "status"]
     list_filter = ["status", "purpose", "programme", "frequency"]
     search_fields = ["title", "party__name", "programme__name"]
@@ -352,7 +357,7 @@ class GrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(admin.ModelAdmin):
+class InstalmentAdmin(SimpleHistoryAdmin):
     list_display = ["grant", "sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction"]
     list_filter = ["status", "grant__programme"]
     search_fields = ["grant__title", "grant__party__name"]
@@ -398,3 +403,174 @@ class InstalmentAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, _("The payment of instalment %(number)s is reversed.") % {"number": instalment.sequence}
                 )
+
+
+# --- Project reports ---------------------------------------------------------------------------------------------------
+
+from django.utils.html import format_html  # noqa: E402
+
+from grants.models import (  # noqa: E402
+    ProjectReport,
+    ProjectReportVersion,
+    ReminderSent,
+    ReportAttachment,
+    ReportRequirement,
+    ReportStatus,
+)
+from grants.reports import report_accept, report_request_changes, requirements_generate  # noqa: E402
+
+
+@admin.register(ReportRequirement)
+class ReportRequirementAdmin(admin.ModelAdmin):
+    list_display = ["grant", "kind", "content", "due_date", "report_status"]
+    list_filter = ["kind", "content", "grant__programme"]
+    search_fields = ["grant__title", "grant__party__name"]
+    date_hierarchy = "due_date"
+    list_select_related = ["grant__party", "report"]
+    autocomplete_fields = ["grant"]
+
+    @admin.display(description=gettext_lazy("report"))
+    def report_status(self, requirement: ReportRequirement) -> str:
+        report = getattr(requirement, "report", None)
+        return report.get_status_display() if report else _("Not started")
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportRequirement | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not hasattr(obj, "report"))
+
+
+def _generate_requirements(modeladmin, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+    if not is_finance(request.user) and not is_administrator(request.user):
+        raise PermissionDenied
+    count = sum(len(requirements_generate(grant=grant)) for grant in queryset)
+    modeladmin.message_user(request, _("%(count)s report requirements are planned.") % {"count": count})
+
+
+_generate_requirements.short_description = gettext_lazy("Plan the reports of the selected grants from their period")
+GrantAdmin.actions = [*GrantAdmin.actions, _generate_requirements]
+
+
+class VersionInline(admin.TabularInline):
+    model = ProjectReportVersion
+    extra = 0
+    fields = ["number", "submitted_at", "submitted_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    fields = ["document", "content_type", "size", "version", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("file"))
+    def document(self, attachment: ReportAttachment) -> str:
+        requirement = attachment.report.requirement
+        url = reverse("portal:attachment", args=[requirement.grant.party_id, requirement.pk, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the organisation (required to request changes)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+@admin.register(ProjectReport)
+class ProjectReportAdmin(admin.ModelAdmin):
+    list_display = ["requirement", "party", "status", "version_count", "submitted_at", "review_link"]
+    list_filter = ["status", "requirement__kind", "requirement__grant__programme"]
+    search_fields = ["requirement__grant__title", "requirement__grant__party__name"]
+    list_select_related = ["requirement__grant__party"]
+    inlines = [VersionInline, AttachmentInline]
+    readonly_fields = [
+        "requirement", "status", "activities", "what_worked", "what_did_not", "partners_involved", "youth_12_17",
+        "youth_18_25", "activities_held", "municipalities_reached", "spending", "version_count", "staff_comment",
+        "submitted_at", "reviewed_at", "reviewed_by", "review_link",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ProjectReport | None = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("party"))
+    def party(self, report: ProjectReport) -> str:
+        return report.requirement.grant.party.name
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_link(self, report: ProjectReport) -> str:
+        if report.pk is None or report.status not in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>', reverse("admin:grants_projectreport_review", args=[report.pk]),
+            _("Review"),
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="grants_projectreport_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not is_finance(request.user) and not is_administrator(request.user):
+            raise PermissionDenied
+        report = get_object_or_404(ProjectReport.objects.select_related("requirement__grant__party"), pk=pk)
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if request.POST.get("decision") == "accept":
+                    released = report_accept(report=report, reviewed_by=request.user)
+                    self.message_user(
+                        request,
+                        _("The report is accepted; %(count)s held instalments are released.") % {"count": released},
+                    )
+                else:
+                    report_request_changes(report=report, reviewed_by=request.user, comment=form.cleaned_data["comment"])
+                    self.message_user(request, _("The organisation is asked for changes."))
+            except DomainError as refusal:
+                form.add_error(None, refusal)
+            else:
+                return HttpResponseRedirect(reverse("admin:grants_projectreport_change", args=[report.pk]))
+        version = report.versions.order_by("-number").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review the report %(report)s") % {"report": report},
+            "opts": self.model._meta,
+            "report": report,
+            "version": version,
+            "form": form,
+            "under_review": report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED),
+        }
+        return TemplateResponse(request, "admin/grants/projectreport/review.html", context)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["requirement", "kind", "sent_at", "recipients"]
+    list_filter = ["kind"]
+    readonly_fields = ["requirement", "kind", "sent_at", "recipients"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

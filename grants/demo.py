@@ -9,6 +9,7 @@ daily run would have done. Run again, it finds what it made before.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
@@ -105,6 +106,15 @@ GRANTS = [
         ScheduleFrequency.MONTHLY,
     ),
     DemoGrant(
+        "milieu",
+        "Maison des jeunes de Saint-Jérôme",
+        "Halte-répit du vendredi soir",
+        GrantPurpose.SERVICE_OFFER,
+        "3000.00",
+        {"activities": "2000.00", "material": "1000.00"},
+        ScheduleFrequency.SINGLE,
+    ),
+    DemoGrant(
         "offre",
         "Alliance arc-en-ciel des Laurentides",
         "Ateliers de sensibilisation à la diversité sexuelle et de genre",
@@ -162,5 +172,94 @@ def grants_demo_seed(
             if spec.approve:
                 grant = grant_approve(grant=grant, approved_by=administrator)
         grants.append(grant)
+    reports = reports_demo_seed(today=today, grants=grants, users=users)
     run = disbursements_post_due(today=today)
-    return {"programmes": programmes, "grants": grants, "paid": run.paid}
+    return {"programmes": programmes, "grants": grants, "paid": run.paid, "reports": reports}
+
+
+# --- Project reports: one in each state, and one overdue that holds an instalment ------------------------------------
+#
+# The narratives speak of activities, never of a young person: no names, no
+# initials, no detail that would identify anyone (the portal's form says so).
+
+NARRATIVE = {
+    "activities": (
+        "Six soirées 16-25 ans à la maison des jeunes : soirée jeux de société, atelier cuisine, "
+        "discussion sur la santé mentale animée avec l’équipe de l’Aire ouverte, soirée cinéma."
+    ),
+    "what_worked": "La présence d’une intervenante de l’Aire ouverte à chaque soirée; le transport collectif offert.",
+    "what_did_not": "Les soirées du dimanche ont attiré peu de monde; nous les avons déplacées au vendredi.",
+    "partners_involved": "Aire ouverte des Laurentides, Travail de rue Rivière-du-Nord, Ville de Saint-Jérôme.",
+}
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    grant_title: str
+    kind: str
+    day_offset: int
+    author: str
+    state: str  # none, draft, submitted, changes_requested, resubmitted, accepted
+
+
+REPORTS = [
+    DemoReport("Soirées 16-25 ans — Saint-Jérôme", "interim", -45, "mdj-sj", "accepted"),
+    DemoReport("Soirées 16-25 ans — Saint-Jérôme", "final", 400, "mdj-sj", "draft"),
+    DemoReport("Halte-répit du vendredi soir", "interim", -10, "mdj-sj", "none"),
+    DemoReport("Soirées 16-25 ans — Mont-Laurier", "interim", 20, "coordo-nord", "submitted"),
+    DemoReport(
+        "Coordination de la communauté de pratique en intervention de proximité", "interim", 10, "tdr-rdn",
+        "changes_requested",
+    ),
+    DemoReport("Permanence d'une conseillère jeunesse à l'Aire ouverte", "interim", 30, "cje-rdn", "resubmitted"),
+]
+
+
+def _report_data(grant: Grant, *, complete: bool = True):
+    from grants.reports import ReportData
+
+    lines = list(grant.budget_lines.all())
+    return ReportData(
+        **(NARRATIVE if complete else {"activities": NARRATIVE["activities"]}),
+        youth_12_17=34 if complete else None,
+        youth_18_25=21 if complete else None,
+        activities_held=6 if complete else None,
+        municipalities_reached=2 if complete else None,
+        spending={line.line: (line.amount.amount / 3).quantize(Decimal("0.01")) for line in lines} if complete else {},
+    )
+
+
+def reports_demo_seed(*, today: date, grants: list[Grant], users: dict[str, AbstractUser]) -> dict[str, object]:
+    """Report requirements and reports in each state; run again, it finds what it made before."""
+    from grants.models import ProjectReport, ReportContent, ReportRequirement
+    from grants.reports import report_accept, report_request_changes, report_save
+
+    by_title = {grant.title: grant for grant in grants}
+    finance = users["finances"]
+    made = {}
+    for spec in REPORTS:
+        grant = by_title[spec.grant_title]
+        requirement, created = ReportRequirement.objects.get_or_create(
+            grant=grant,
+            kind=spec.kind,
+            defaults={"due_date": today + timedelta(days=spec.day_offset), "content": ReportContent.BOTH},
+        )
+        made[(spec.grant_title, spec.kind)] = requirement
+        if ProjectReport.objects.filter(requirement=requirement).exists() or spec.state == "none":
+            continue
+        author = users[spec.author]
+        report_save(requirement=requirement, user=author, data=_report_data(grant, complete=spec.state != "draft"))
+        if spec.state == "draft":
+            continue
+        report = report_save(requirement=requirement, user=author, data=_report_data(grant), submit=True)
+        if spec.state == "accepted":
+            report_accept(report=report, reviewed_by=finance, today=today)
+        elif spec.state in ("changes_requested", "resubmitted"):
+            report = report_request_changes(
+                report=report,
+                reviewed_by=finance,
+                comment="Merci! Pouvez-vous préciser les dépenses de déplacement et les municipalités rejointes?",
+            )
+            if spec.state == "resubmitted":
+                report_save(requirement=requirement, user=author, data=_report_data(grant), submit=True)
+    return made

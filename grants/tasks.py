@@ -33,3 +33,24 @@ def post_due_disbursements(today: str | None = None) -> dict[str, object]:
     """Pay the instalments due on or before ``today`` (ISO date; default: the local date)."""
     day = date.fromisoformat(today) if today else timezone.localdate()
     return disbursements_post_due(today=day).as_dict()
+
+
+REMINDERS_TASK_NAME = "grants.send_report_reminders"
+
+
+@shared_task(
+    name=REMINDERS_TASK_NAME,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def send_report_reminders(today: str | None = None) -> dict[str, int]:
+    """Email the report reminders due on ``today`` (ISO date; default: the local date), each once."""
+    from grants.reports import report_reminders_send
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return report_reminders_send(today=day)

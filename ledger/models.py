@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import CurrencyField, MoneyField
+from simple_history.models import HistoricalRecords
 
 
 class PartyKind(models.TextChoices):
@@ -59,6 +60,8 @@ class Party(models.Model):
     liaison_phone = models.CharField(_("liaison phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -81,6 +84,8 @@ class Membership(models.Model):
     )
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("party"))
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -262,3 +267,40 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount}"
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet imported in the background; its progress and result are kept."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("started by")
+    )
+    resource = models.CharField(_("what is imported"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("content"), editable=False)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_key(self) -> str:
+        return f"ledger:import-job:{self.pk}:progress"

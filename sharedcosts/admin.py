@@ -8,6 +8,11 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from import_export.admin import ExportMixin
+
+from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.errors import DomainError
 from ledger.money import money_format
@@ -20,6 +25,13 @@ from sharedcosts.models import (
     InKindContribution,
     MeansDeclaration,
     Participation,
+)
+from sharedcosts.resources import (
+    CostPoolResource,
+    ExpenseResource,
+    InKindContributionResource,
+    MeansDeclarationResource,
+    ParticipationResource,
 )
 from sharedcosts.selectors import allocation_fairness, allocation_latest, pool_balances
 from sharedcosts.services import (
@@ -51,7 +63,8 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(CostPool)
-class CostPoolAdmin(admin.ModelAdmin):
+class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
     search_fields = ["name"]
@@ -175,7 +188,7 @@ class AllocationShareInline(admin.TabularInline):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(SimpleHistoryAdmin):
     """Allocations are made by the compute action and never edited."""
 
     list_display = ["pool", "version", "status", "total", "prepared_by", "approved_by", "posted_at"]
@@ -241,7 +254,8 @@ class PostedReadOnlyMixin:
 
 
 @admin.register(Expense)
-class ExpenseAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
+class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    resource_classes = [ExpenseResource]
     list_display = ["vendor", "pool", "payer", "date", "amount", "is_posted"]
     list_filter = ["pool", "payer", "date"]
     search_fields = ["vendor", "description", "pool__name", "payer__name"]
@@ -266,7 +280,8 @@ class ExpenseAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(InKindContribution)
-class InKindContributionAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
+class InKindContributionAdmin(ExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    resource_classes = [InKindContributionResource]
     list_display = ["description", "pool", "party", "date", "value", "is_posted"]
     list_filter = ["pool", "party"]
     search_fields = ["description", "justification", "pool__name", "party__name"]
@@ -291,7 +306,8 @@ class InKindContributionAdmin(PostedReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(MeansDeclaration)
-class MeansDeclarationAdmin(admin.ModelAdmin):
+class MeansDeclarationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MeansDeclarationResource]
     list_display = ["party", "measure", "measure_name", "value", "as_of", "source", "declared_at"]
     list_filter = ["measure", "as_of", "party__kind", "party__sector"]
     search_fields = ["party__name", "source", "measure_name"]

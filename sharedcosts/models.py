@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
+from simple_history.models import HistoricalRecords
 
 from ledger.models import Party, Transaction
 from sharedcosts.allocation import RULES
@@ -78,6 +79,8 @@ class CostPool(models.Model):
         _("highest fair effort ratio"), max_digits=5, decimal_places=2, default=Decimal("1.25")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("cost pool")
         verbose_name_plural = _("cost pools")
@@ -116,6 +119,8 @@ class Participation(models.Model):
     cap = MoneyField(_("cap"), null=True, blank=True, default_currency=None, **MONEY)
     is_exempt = models.BooleanField(_("exempt"), default=False, help_text=_("An exempt party pays nothing."))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -140,6 +145,8 @@ class MeansDeclaration(models.Model):
     source = models.CharField(_("source"), max_length=300, help_text=_("For example: audited financial statements 2024-2025."))
     document = models.FileField(_("document"), upload_to=private_upload_to, blank=True)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("means declaration")
@@ -182,6 +189,8 @@ class Allocation(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by", verbose_name=_("supersedes")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("allocation")

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from grants.tasks import TASK_NAME
+from grants.tasks import REMINDERS_TASK_NAME, TASK_NAME
 
 PERIODIC_TASK_NAME = "grants: post the due disbursements"
+REMINDERS_PERIODIC_TASK_NAME = "grants: send the report reminders"
 
 
 class Command(BaseCommand):
@@ -31,3 +32,23 @@ class Command(BaseCommand):
         )
         verb = "created" if created else "up to date"
         self.stdout.write(f"{PERIODIC_TASK_NAME!r} {verb}: every day at {hour:02d}:{minute:02d} {settings.TIME_ZONE}.")
+        reminders_schedule, _ = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="8",
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        )
+        task, created = PeriodicTask.objects.update_or_create(
+            name=REMINDERS_PERIODIC_TASK_NAME,
+            defaults={
+                "task": REMINDERS_TASK_NAME,
+                "crontab": reminders_schedule,
+                "interval": None,
+                "enabled": True,
+                "args": "[]",
+            },
+        )
+        verb = "created" if created else "up to date"
+        self.stdout.write(f"{REMINDERS_PERIODIC_TASK_NAME!r} {verb}: every day at 08:00 {settings.TIME_ZONE}.")

@@ -1,0 +1,462 @@
+"""Project reports: what a grant owes, what the partner sends, what staff decide.
+
+1. :func:`requirements_generate` plans a grant's reports from its period (an
+   interim report halfway through a period of six months or more, a final
+   report 30 days after its end); staff may also give requirements by hand.
+2. A member of the grant's party writes the report with :func:`report_save`
+   (a draft; with ``submit=True`` it is sent in the same step). Each
+   submission is kept as a :class:`~grants.models.ProjectReportVersion`;
+   nothing submitted is overwritten. The report holds counts and narrative
+   about activities, never the names of the young people served.
+3. Staff accept it (:func:`report_accept`), which releases the grant's held
+   instalments when no other required report is overdue, or ask for changes
+   with a comment (:func:`report_request_changes`); the partner then
+   resubmits.
+4. :func:`overdue_reports` is the hold provider of :mod:`grants.holds`,
+   registered in :class:`grants.apps.GrantsConfig`.
+5. :func:`report_reminders_send`, run daily by Celery beat, emails the
+   party's members before a report is due and again when it is late, once
+   each (:class:`~grants.models.ReminderSent`), in each member's language
+   (:class:`~grants.models.ContactLanguage`, the language they last used in
+   the portal; French when unknown).
+
+Every refusal is a :class:`ReportError` raised before anything is written.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import filetype
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from grants.errors import GrantError
+from grants.holds import HoldReason
+from grants.models import (
+    ContactLanguage,
+    Grant,
+    GrantStatus,
+    ProjectReport,
+    ProjectReportVersion,
+    ReminderKind,
+    ReminderSent,
+    ReportAttachment,
+    ReportContent,
+    ReportKind,
+    ReportRequirement,
+    ReportStatus,
+)
+from grants.services import grant_holds_release
+from ledger.models import Membership
+from ledger.money import money_format
+from ledger.roles import is_administrator, is_finance
+
+
+class ReportError(GrantError):
+    """A report cannot be written, submitted or reviewed as asked; nothing was written."""
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "image/gif": ("gif",),
+    "image/webp": ("webp",),
+    "image/heic": ("heic",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
+    "application/vnd.oasis.opendocument.text": ("odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    "application/vnd.oasis.opendocument.presentation": ("odp",),
+    "application/msword": ("doc",),
+    "application/vnd.ms-excel": ("xls",),
+    "application/rtf": ("rtf",),
+}
+"""Content types accepted, as sniffed from the file's first bytes, with the extensions they may carry."""
+
+TEXT_TYPES = {"csv": "text/csv", "txt": "text/plain"}
+"""Plain-text formats have no signature: accepted when the content is readable UTF-8 text."""
+
+OPEN_REPORT = (ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED)
+UNDER_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
+REPORTING_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+
+
+def _is_staff(user: AbstractBaseUser | None) -> bool:
+    return user is not None and (is_finance(user) or is_administrator(user))
+
+
+def _require_member(user: AbstractBaseUser | None, grant: Grant) -> None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise ReportError(_("Log in to write a report."), code="anonymous")
+    if not Membership.objects.filter(user=user, party_id=grant.party_id).exists():
+        # The same message whether the grant exists or not: nothing is confirmed.
+        raise ReportError(_("This report was not found."), code="not_found")
+
+
+def _require_staff(user: AbstractBaseUser | None) -> None:
+    if not _is_staff(user):
+        raise ReportError(_("Only finance staff or an administrator can review a report."), code="not_staff")
+
+
+# --- Requirements -----------------------------------------------------------------------------------------------------
+
+
+def requirements_generate(*, grant: Grant) -> list[ReportRequirement]:
+    """The grant's report requirements from its period; running it again adds nothing."""
+    planned = []
+    if (grant.end_date - grant.start_date).days >= 180:
+        middle = grant.start_date + (grant.end_date - grant.start_date) / 2
+        planned.append((ReportKind.INTERIM, middle))
+    planned.append((ReportKind.FINAL, grant.end_date + timedelta(days=30)))
+    requirements = []
+    for kind, due in planned:
+        requirement, _created = ReportRequirement.objects.get_or_create(
+            grant=grant, kind=kind, due_date=due, defaults={"content": ReportContent.BOTH}
+        )
+        requirements.append(requirement)
+    return requirements
+
+
+# --- Writing and submitting -------------------------------------------------------------------------------------------
+
+NARRATIVE_FIELDS = ("activities", "what_worked", "what_did_not", "partners_involved")
+INDICATOR_FIELDS = ("youth_12_17", "youth_18_25", "activities_held", "municipalities_reached")
+
+
+@dataclass
+class ReportData:
+    """What the partner wrote: narrative, indicators (whole numbers ≥ 0) and spending by budget line."""
+
+    activities: str = ""
+    what_worked: str = ""
+    what_did_not: str = ""
+    partners_involved: str = ""
+    youth_12_17: int | None = None
+    youth_18_25: int | None = None
+    activities_held: int | None = None
+    municipalities_reached: int | None = None
+    spending: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+def _check_data(*, data: ReportData, grant: Grant, budget_lines: Mapping[str, Money]) -> dict[str, str]:
+    for name in INDICATOR_FIELDS:
+        value = getattr(data, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ReportError(_("Indicators are whole numbers."), code="indicator_type")
+        if value < 0:
+            raise ReportError(_("Indicators cannot be negative."), code="indicator_negative")
+    spending = {}
+    for line, amount in data.spending.items():
+        if line not in budget_lines:
+            raise ReportError(
+                _("The spending line “%(line)s” is not in this grant’s budget."),
+                code="unknown_line",
+                params={"line": line},
+            )
+        if amount is None:
+            continue
+        try:
+            amount = Decimal(amount)
+        except (InvalidOperation, TypeError, ValueError):
+            raise ReportError(_("Spending amounts are numbers."), code="spending_type") from None
+        if not amount.is_finite() or amount < 0:
+            raise ReportError(_("Spending amounts cannot be negative."), code="spending_negative")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ReportError(_("Spending amounts are in dollars and cents."), code="spending_cents")
+        spending[line] = str(amount.quantize(Decimal("0.01")))
+    return spending
+
+
+def _check_complete(report: ProjectReport) -> None:
+    content = report.requirement.content
+    missing = []
+    if content in (ReportContent.NARRATIVE, ReportContent.BOTH):
+        missing += [name for name in ("activities", "what_worked", "what_did_not") if not getattr(report, name).strip()]
+        missing += [name for name in INDICATOR_FIELDS if getattr(report, name) is None]
+    if content in (ReportContent.FINANCIAL, ReportContent.BOTH) and not report.spending:
+        missing.append("spending")
+    if missing:
+        raise ReportError(
+            _("The report is not complete: fill in every required field before submitting it."),
+            code="incomplete",
+            params={"fields": ", ".join(missing)},
+        )
+
+
+def attachment_check(upload: UploadedFile) -> str:
+    """The content type of an acceptable upload, read from its content; a refusal otherwise."""
+    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
+        raise ReportError(
+            _("The file “%(name)s” is larger than 10 MB."), code="attachment_too_big", params={"name": upload.name}
+        )
+    if upload.size == 0:
+        raise ReportError(_("The file “%(name)s” is empty."), code="attachment_empty", params={"name": upload.name})
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.mime in ALLOWED_TYPES and extension in ALLOWED_TYPES[kind.mime]:
+            return kind.mime
+    elif extension in TEXT_TYPES and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            # A cut in the middle of a character at the end of the sample is fine.
+            try:
+                head[:-3].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return TEXT_TYPES[extension]
+        else:
+            return TEXT_TYPES[extension]
+    raise ReportError(
+        _(
+            "The file “%(name)s” is not an accepted document: send a PDF, an image, a spreadsheet or a "
+            "text document."
+        ),
+        code="attachment_type",
+        params={"name": upload.name},
+    )
+
+
+def report_save(
+    *,
+    requirement: ReportRequirement,
+    user: AbstractBaseUser,
+    data: ReportData,
+    uploads: Sequence[UploadedFile] = (),
+    submit: bool = False,
+    expected_versions: int | None = None,
+) -> ProjectReport:
+    """Save the working copy of the requirement's report, with attachments; submit it if asked.
+
+    ``expected_versions`` is the number of submissions the person saw when
+    they opened the form: a second click on "submit" finds one more and is
+    refused, so a double submit makes one version.
+    """
+    grant = requirement.grant
+    _require_member(user, grant)
+    if grant.status not in REPORTING_GRANTS:
+        raise ReportError(_("This grant does not take reports."), code="grant_not_reporting")
+    budget_lines = {line.line: line.amount for line in grant.budget_lines.all()}
+    spending = _check_data(data=data, grant=grant, budget_lines=budget_lines)
+    content_types = [attachment_check(upload) for upload in uploads]
+    with transaction.atomic():
+        report, _created = ProjectReport.objects.get_or_create(requirement=requirement)
+        report = ProjectReport.objects.select_for_update().select_related("requirement__grant").get(pk=report.pk)
+        if expected_versions is not None and report.version_count != expected_versions:
+            raise ReportError(
+                _("This report was already submitted; nothing was changed."), code="already_submitted"
+            )
+        if not report.is_editable:
+            raise ReportError(
+                _("This report is %(status)s and cannot be changed now."),
+                code="not_editable",
+                params={"status": report.get_status_display()},
+            )
+        for name in NARRATIVE_FIELDS + INDICATOR_FIELDS:
+            value = getattr(data, name)
+            setattr(report, name, value.strip() if isinstance(value, str) else value)
+        report.spending = spending
+        report.updated_by = user
+        if submit:
+            _check_complete(report)
+        report.save()
+        for upload, content_type in zip(uploads, content_types, strict=True):
+            ReportAttachment.objects.create(
+                report=report,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=user,
+            )
+        if submit:
+            _submit(report=report, user=user)
+    return report
+
+
+def _snapshot(report: ProjectReport) -> dict[str, object]:
+    return {
+        **{name: getattr(report, name) for name in NARRATIVE_FIELDS + INDICATOR_FIELDS},
+        "spending": dict(report.spending),
+    }
+
+
+def _submit(*, report: ProjectReport, user: AbstractBaseUser) -> ProjectReportVersion:
+    now = timezone.now()
+    version = ProjectReportVersion.objects.create(
+        report=report, number=report.version_count + 1, content=_snapshot(report), submitted_at=now, submitted_by=user
+    )
+    report.attachments.filter(version__isnull=True).update(version=version)
+    report.status = ReportStatus.RESUBMITTED if report.version_count else ReportStatus.SUBMITTED
+    report.version_count = version.number
+    report.submitted_at = now
+    report.save(update_fields=["status", "version_count", "submitted_at"])
+    return version
+
+
+# --- Review -----------------------------------------------------------------------------------------------------------
+
+
+def _locked_under_review(report: ProjectReport) -> ProjectReport:
+    report = ProjectReport.objects.select_for_update(of=("self",)).select_related("requirement__grant").get(pk=report.pk)
+    if report.status not in UNDER_REVIEW:
+        raise ReportError(
+            _("This report is %(status)s: only a submitted report can be reviewed."),
+            code="not_under_review",
+            params={"status": report.get_status_display()},
+        )
+    return report
+
+
+def _overdue(requirements, today: date):
+    return requirements.filter(due_date__lt=today).exclude(report__status=ReportStatus.ACCEPTED)
+
+
+def report_accept(*, report: ProjectReport, reviewed_by: AbstractBaseUser, today: date | None = None) -> int:
+    """Accept a submitted report; the grant's held instalments are released if nothing else is overdue.
+
+    Returns the number of instalments released.
+    """
+    _require_staff(reviewed_by)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        report = _locked_under_review(report)
+        report.status = ReportStatus.ACCEPTED
+        report.reviewed_by = reviewed_by
+        report.reviewed_at = timezone.now()
+        report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        grant = report.requirement.grant
+        if _overdue(ReportRequirement.objects.filter(grant=grant), today).exists():
+            return 0
+        return grant_holds_release(grant=grant)
+
+
+def report_request_changes(*, report: ProjectReport, reviewed_by: AbstractBaseUser, comment: str) -> ProjectReport:
+    """Send a submitted report back to the partner with the staff's comment."""
+    _require_staff(reviewed_by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportError(_("Say what should change: the comment is required."), code="comment_required")
+    with transaction.atomic():
+        report = _locked_under_review(report)
+        report.status = ReportStatus.CHANGES_REQUESTED
+        report.staff_comment = comment
+        report.reviewed_by = reviewed_by
+        report.reviewed_at = timezone.now()
+        report.save(update_fields=["status", "staff_comment", "reviewed_by", "reviewed_at"])
+    return report
+
+
+# --- Holds ------------------------------------------------------------------------------------------------------------
+
+
+def overdue_reports(grants: Sequence[Grant], today: date) -> dict[int, HoldReason]:
+    """The hold provider: a grant waits while one of its required reports is overdue and not accepted (one query)."""
+    reasons: dict[int, HoldReason] = {}
+    overdue = _overdue(ReportRequirement.objects.filter(grant__in=[grant.pk for grant in grants]), today)
+    for requirement in overdue.order_by("due_date", "pk"):
+        if requirement.grant_id in reasons:
+            continue
+        reasons[requirement.grant_id] = HoldReason(
+            code="overdue_report",
+            message=_("The %(kind)s due on %(date)s has not been accepted yet; accepting it releases this payment.")
+            % {"kind": requirement.get_kind_display().lower(), "date": requirement.due_date.isoformat()},
+        )
+    return reasons
+
+
+# --- Reminders --------------------------------------------------------------------------------------------------------
+
+
+def contact_language_record(*, user: AbstractBaseUser, language: str) -> None:
+    """Remember the language a user reads the portal in, for the emails sent to them."""
+    if not user.is_authenticated or language not in dict(settings.LANGUAGES):
+        return
+    if ContactLanguage.objects.filter(user=user).update(language=language) == 0:
+        ContactLanguage.objects.bulk_create([ContactLanguage(user=user, language=language)], ignore_conflicts=True)
+
+
+def _reminder_message(requirement: ReportRequirement, kind: str) -> tuple[str, str]:
+    grant = requirement.grant
+    params = {
+        "kind": requirement.get_kind_display().lower(),
+        "title": grant.title,
+        "party": grant.party.name,
+        "date": date_format(requirement.due_date, "DATE_FORMAT"),
+        "amount": money_format(grant.amount),
+    }
+    if kind == ReminderKind.BEFORE:
+        subject = _("Reminder: %(kind)s due on %(date)s") % params
+        intro = _("The %(kind)s of the grant “%(title)s” (%(party)s) is due on %(date)s.") % params
+    else:
+        subject = _("Late report: %(kind)s due on %(date)s") % params
+        intro = _(
+            "The %(kind)s of the grant “%(title)s” (%(party)s) was due on %(date)s and has not been received. "
+            "The next payments of the grant may wait until it is accepted."
+        ) % params
+    body = "\n\n".join(
+        [
+            intro,
+            _("You can write and submit it in the partners’ portal."),
+            _("Reminder: a report holds counts and a description of activities, never the names of young people."),
+        ]
+    )
+    return subject, body
+
+
+def report_reminders_send(*, today: date, days_before: int | None = None) -> dict[str, int]:
+    """Email the reminders due today, each at most once; the number sent of each kind."""
+    days_before = settings.REPORT_REMINDER_DAYS_BEFORE if days_before is None else days_before
+    open_requirements = (
+        ReportRequirement.objects.filter(grant__status__in=(GrantStatus.APPROVED, GrantStatus.ACTIVE))
+        .filter(Q(report__isnull=True) | Q(report__status__in=OPEN_REPORT))
+        .select_related("grant__party")
+    )
+    due = {
+        ReminderKind.BEFORE: open_requirements.filter(
+            due_date__gte=today, due_date__lte=today + timedelta(days=days_before)
+        ).exclude(reminders__kind=ReminderKind.BEFORE),
+        ReminderKind.LATE: open_requirements.filter(due_date__lt=today).exclude(reminders__kind=ReminderKind.LATE),
+    }
+    sent = {ReminderKind.BEFORE.value: 0, ReminderKind.LATE.value: 0}
+    for kind, requirements in due.items():
+        for requirement in requirements:
+            members = list(
+                Membership.objects.filter(party_id=requirement.grant.party_id, user__is_active=True)
+                .exclude(user__email="")
+                .select_related("user__contact_language")
+            )
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(requirement=requirement, kind=kind, recipients=len(members))
+                    for membership in members:
+                        user = membership.user
+                        language = getattr(getattr(user, "contact_language", None), "language", settings.LANGUAGE_CODE)
+                        with translation.override(language):
+                            subject, body = _reminder_message(requirement, kind)
+                        send_mail(subject, body, None, [user.email])
+            except IntegrityError:
+                continue  # Another run sent it first.
+            sent[kind.value] += 1
+    return sent
