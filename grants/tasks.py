@@ -18,17 +18,18 @@ from grants.services import disbursements_post_due
 
 TASK_NAME = "grants.post_due_disbursements"
 
+AT_LEAST_ONCE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
-@shared_task(
-    name=TASK_NAME,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
-)
+
+@shared_task(name=TASK_NAME, **AT_LEAST_ONCE)
 def post_due_disbursements(today: str | None = None) -> dict[str, object]:
     """Pay the instalments due on or before ``today`` (ISO date; default: the local date)."""
     day = date.fromisoformat(today) if today else timezone.localdate()
@@ -38,16 +39,7 @@ def post_due_disbursements(today: str | None = None) -> dict[str, object]:
 REMINDERS_TASK_NAME = "grants.send_report_reminders"
 
 
-@shared_task(
-    name=REMINDERS_TASK_NAME,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
-)
+@shared_task(name=REMINDERS_TASK_NAME, **AT_LEAST_ONCE)
 def send_report_reminders(today: str | None = None) -> dict[str, int]:
     """Email the report reminders due on ``today`` (ISO date; default: the local date), each once."""
     from grants.reports import report_reminders_send

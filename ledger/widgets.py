@@ -10,7 +10,7 @@ on that column. Numbers are Decimal, never float.
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings

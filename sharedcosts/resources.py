@@ -13,12 +13,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.models import Party, Transaction, TransactionKind
+from ledger.models import Party, Transaction
 from ledger.resources import BulkSpreadsheetResource, SpreadsheetResource, column
-from ledger.services import Line, PostingRequest, transactions_post
+from ledger.services import transactions_post
 from ledger.widgets import JSONWidget, BooleanWidget, ChoiceWidget, CurrencyWidget, DateWidget, DecimalWidget, LookupWidget, MoneyAmountWidget
 from sharedcosts.models import RULE_CHOICES, CostPool, Expense, InKindContribution, Measure, MeansDeclaration, Participation, PoolKind
-from sharedcosts.services import pool_cost_account, pool_position_account
+from sharedcosts.services import expense_posting_request, pool_cost_account, pool_position_account
 
 
 def _party() -> LookupWidget:
@@ -196,18 +196,14 @@ class ExpenseResource(BulkSpreadsheetResource):
             return
         results = transactions_post(
             requests=[
-                PostingRequest(
-                    lines=[
-                        Line(self._account(e.pool, None), -e.amount),
-                        Line(self._account(e.pool, e.payer), e.amount),
-                    ],
-                    date=e.date,
-                    kind=TransactionKind.EXPENSE,
-                    idempotency_key=e._posting_key,
-                    memo=_("%(vendor)s, paid by %(party)s for %(pool)s") % {"vendor": e.vendor, "party": e.payer.name, "pool": e.pool.name},
+                expense_posting_request(
+                    expense=expense,
                     posted_by=self.import_user,
+                    idempotency_key=expense._posting_key,
+                    cost_account=self._account(expense.pool, None),
+                    position_account=self._account(expense.pool, expense.payer),
                 )
-                for e in fresh
+                for expense in fresh
             ]
         )
         for expense, posting in zip(fresh, results):

@@ -24,7 +24,7 @@ from moneyed import Money
 from ledger.errors import DomainError
 from ledger.models import Account, AccountType, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
-from ledger.services import Line, account_get_or_create, transaction_post
+from ledger.services import Line, PostingRequest, account_get_or_create, transaction_post, transactions_post
 from sharedcosts.allocation import allocate
 from sharedcosts.models import (
     Allocation,
@@ -394,6 +394,35 @@ def allocation_current(pool: CostPool) -> Allocation | None:
 # -- expenses and in-kind ---------------------------------------------------------
 
 
+def expense_posting_request(
+    *,
+    expense: Expense,
+    posted_by: AbstractBaseUser | None,
+    idempotency_key: str | None = None,
+    cost_account: Account | None = None,
+    position_account: Account | None = None,
+) -> PostingRequest:
+    """The posting of an invoice paid for the pool: the payer's position is credited by the pool's cost.
+
+    Posted once per expense, or once per ``idempotency_key`` when an import
+    derives it from the row. Callers that post many expenses pass the
+    accounts they already hold.
+    """
+    pool = expense.pool
+    return PostingRequest(
+        lines=[
+            Line(cost_account or pool_cost_account(pool), -expense.amount),
+            Line(position_account or pool_position_account(pool, expense.payer), expense.amount),
+        ],
+        date=expense.date,
+        kind=TransactionKind.EXPENSE,
+        idempotency_key=idempotency_key or f"expense:{expense.pk}",
+        memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
+        % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
+        posted_by=posted_by,
+    )
+
+
 def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None = None) -> Expense:
     """Post an invoice paid by one party: the pool's cost falls, the payer's position rises."""
     pool = expense.pool
@@ -402,18 +431,7 @@ def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None = None)
     if expense.amount.amount <= 0:
         raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
     with transaction.atomic():
-        result = transaction_post(
-            lines=[
-                Line(pool_cost_account(pool), -expense.amount),
-                Line(pool_position_account(pool, expense.payer), expense.amount),
-            ],
-            date=expense.date,
-            kind=TransactionKind.EXPENSE,
-            idempotency_key=f"expense:{expense.pk}",
-            memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
-            % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
-            posted_by=posted_by,
-        )
+        result = transactions_post(requests=[expense_posting_request(expense=expense, posted_by=posted_by)])[0]
         if expense.transaction_id != result.transaction.pk:
             expense.transaction = result.transaction
             expense.save(update_fields=["transaction"])

@@ -9,7 +9,6 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from moneyed import Money
 
 from ledger.models import AccountType, Party, PartyKind, Sector, TransactionKind
 from ledger.services import Line, account_get_or_create, transaction_post
