@@ -113,11 +113,15 @@ def _grants_received_code(party_id: int, currency: str) -> str:
     return f"GR-{party_id}-{currency}"
 
 
+def _grants_received_name(currency: str) -> str:
+    return _("Grants received (%(currency)s)") % {"currency": currency}
+
+
 def grants_received_account(*, party: Party, currency: str) -> Account:
     """The party's account of grants received in ``currency``, made on first use."""
     return account_get_or_create(
         code=_grants_received_code(party.pk, currency),
-        name=_("Grants received (%(currency)s)") % {"currency": currency},
+        name=_grants_received_name(currency),
         type=AccountType.INCOME,
         currency=currency,
         party=party,
@@ -125,13 +129,25 @@ def grants_received_account(*, party: Party, currency: str) -> Account:
 
 
 def _received_accounts(grants: Sequence[Grant]) -> dict[tuple[int, str], Account]:
-    """The grants-received accounts of the grants' parties, in one query (two when some are new)."""
-    wanted = {(grant.party_id, grant.currency): grant for grant in grants}
-    codes = {_grants_received_code(*key): key for key in wanted}
+    """The grants-received accounts of the grants' parties, in one query (three when some are new)."""
+    codes = {_grants_received_code(grant.party_id, grant.currency): (grant.party_id, grant.currency) for grant in grants}
     found = {codes[account.code]: account for account in Account.objects.filter(code__in=list(codes))}
-    for key, grant in wanted.items():
-        if key not in found:
-            found[key] = grants_received_account(party=grant.party, currency=grant.currency)
+    missing = [code for code, key in codes.items() if key not in found]
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    code=code,
+                    name=_grants_received_name(codes[code][1]),
+                    type=AccountType.INCOME,
+                    currency=codes[code][1],
+                    party_id=codes[code][0],
+                )
+                for code in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found.update((codes[account.code], account) for account in Account.objects.filter(code__in=missing))
     return found
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -186,6 +186,48 @@ MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
 INSERT_BATCH = 1000
 
 
+def _insert(model: type[models.Model], field_names: Sequence[str], rows: list[tuple], suffix: str = "") -> list[tuple]:
+    """Insert rows of plain column values with one statement a batch; return what ``suffix`` returns.
+
+    PostgreSQL takes each column as one array (``INSERT ... SELECT FROM
+    unnest(...)``): a statement of a handful of parameters whatever the
+    number of rows, where a ``VALUES`` list would make the driver parse
+    thousands of placeholders. Other databases get the ``VALUES`` list.
+    """
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in field_names]
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+    returned: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            if connection.vendor == "postgresql":
+                arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+                cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {suffix}", [list(column) for column in zip(*batch)])
+            else:
+                placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                values = [
+                    field.get_db_prep_save(value, connection) for row in batch for field, value in zip(fields, row)
+                ]
+                cursor.execute(f"{head}VALUES {', '.join([placeholders] * len(batch))} {suffix}", values)
+            if suffix:
+                returned += cursor.fetchall()
+    return returned
+
+
+TRANSACTION_COLUMNS = (
+    "date",
+    "period",
+    "kind",
+    "memo",
+    "idempotency_key",
+    "request_hash",
+    "posted_at",
+    "posted_by",
+    "reverses",
+)
+
+
 def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, tuple[int, datetime]]:
     """Insert the transaction rows whose key is free; return their ids and posting times by key.
 
@@ -195,55 +237,36 @@ def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, tuple[int, d
     or an exception to find out (PostgreSQL, and SQLite since 3.35).
     """
     quote = connection.ops.quote_name
-    fields = [field for field in Transaction._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     key_column = quote(Transaction._meta.get_field("idempotency_key").column)
-    inserted: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            values = [
-                field.get_db_prep_save(getattr(row, field.attname), connection) for row in batch for field in fields
-            ]
-            cursor.execute(
-                f"INSERT INTO {quote(Transaction._meta.db_table)} ({columns}) "
-                f"VALUES {', '.join([row_placeholder] * len(batch))} "
-                f"ON CONFLICT ({key_column}) DO NOTHING "
-                f"RETURNING {quote(Transaction._meta.pk.column)}, {key_column}, {quote('posted_at')}",
-                values,
+    inserted = _insert(
+        Transaction,
+        TRANSACTION_COLUMNS,
+        [
+            (
+                row.date,
+                row.period_id,
+                row.kind,
+                row.memo,
+                row.idempotency_key,
+                row.request_hash,
+                row.posted_at,
+                row.posted_by_id,
+                row.reverses_id,
             )
-            inserted.update((key, (pk, posted_at)) for pk, key, posted_at in cursor.fetchall())
-    return inserted
+            for row in rows
+        ],
+        suffix=f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote('id')}, {key_column}, {quote('posted_at')}",
+    )
+    return {key: (pk, posted_at) for pk, key, posted_at in inserted}
 
 
 def _insert_entries(rows: list[tuple[int, int, Money, date]]) -> None:
-    """Insert entry rows with one plain statement a batch.
-
-    ``bulk_create`` would ask for the new ids back and build the statement
-    with more work than the posting itself; no one needs the ids here.
-    """
-    quote = connection.ops.quote_name
-    table = quote(Entry._meta.db_table)
-    columns = ", ".join(
-        quote(Entry._meta.get_field(name).column) for name in ("transaction", "account", "amount", "amount_currency", "date")
+    """Insert the entries; no one needs their ids back, which ``bulk_create`` would fetch."""
+    _insert(
+        Entry,
+        ("transaction", "account", "amount", "amount_currency", "date"),
+        [(txn_id, account_id, amount.amount, amount.currency.code, day) for txn_id, account_id, amount, day in rows],
     )
-    date_field = Entry._meta.get_field("date")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            values = []
-            for transaction_id, account_id, amount, day in batch:
-                values += [
-                    transaction_id,
-                    account_id,
-                    amount.amount,
-                    amount.currency.code,
-                    date_field.get_db_prep_save(day, connection),
-                ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(batch))}", values
-            )
 
 
 def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResult]:
