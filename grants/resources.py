@@ -17,6 +17,8 @@ from grants.models import (
     FundingProgramme,
     Grant,
     GrantPurpose,
+    Instalment,
+    InstalmentStatus,
     ReportContent,
     ReportKind,
     ReportRequirement,
@@ -248,3 +250,30 @@ class ReportRequirementResource(SpreadsheetResource):
         super().before_import_row(row, **kwargs)
         if not str(row.get("contenu") or "").strip():
             row["contenu"] = ReportContent.BOTH
+
+
+class DisbursementResource(SpreadsheetResource):
+    """Export only: every instalment with its status and, once paid, its ledger transaction."""
+
+    importable = False
+
+    grant = column("grant__title", "subvention")
+    party = column("grant__party__name", "partenaire")
+    sequence = column("sequence", "versement")
+    due_date = column("due_date", "échéance", DateWidget())
+    amount = column("amount", "montant", MoneyAmountWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget())
+    status = column("status", "statut", ChoiceWidget(InstalmentStatus))
+    transaction = column("transaction_id", "transaction")
+    hold_reason = column("hold_reason", "motif de la retenue")
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Instalment
+        fields = ["grant", "party", "sequence", "due_date", "amount", "currency", "status", "transaction", "hold_reason"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return Instalment.objects.select_related("grant__party").order_by("grant__title", "grant_id", "sequence")
+
+    def import_data(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("Disbursements are exported only; instalments are paid by the daily run."))

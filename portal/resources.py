@@ -1,8 +1,9 @@
 """The importable and exportable models, by a French name, for the commands and the tasks."""
 
-from grants.resources import FundingProgrammeResource, GrantResource, ReportRequirementResource
+from grants.resources import DisbursementResource, FundingProgrammeResource, GrantResource, ReportRequirementResource
 from ledger.resources import EntryResource, MembershipResource, PartyResource, PartyStatementResource
 from sharedcosts.resources import (
+    AllocationShareResource,
     CostPoolResource,
     ExpenseResource,
     InKindContributionResource,
@@ -26,5 +27,7 @@ EXPORT_ONLY = {
     "contributions": InKindContributionResource,
     "transactions": EntryResource,
     "releves": PartyStatementResource,
+    "repartitions": AllocationShareResource,
+    "versements": DisbursementResource,
 }
 EXPORTABLE = {**IMPORTABLE, **EXPORT_ONLY}

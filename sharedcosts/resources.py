@@ -16,8 +16,28 @@ from moneyed import Money
 from ledger.models import Party, Transaction
 from ledger.resources import BulkSpreadsheetResource, SpreadsheetResource, column
 from ledger.services import transactions_post
-from ledger.widgets import JSONWidget, BooleanWidget, ChoiceWidget, CurrencyWidget, DateWidget, DecimalWidget, LookupWidget, MoneyAmountWidget
-from sharedcosts.models import RULE_CHOICES, CostPool, Expense, InKindContribution, Measure, MeansDeclaration, Participation, PoolKind
+from ledger.widgets import (
+    BooleanWidget,
+    ChoiceWidget,
+    CurrencyWidget,
+    DateWidget,
+    DecimalWidget,
+    JSONWidget,
+    LookupWidget,
+    MoneyAmountWidget,
+)
+from sharedcosts.models import (
+    RULE_CHOICES,
+    AllocationShare,
+    AllocationStatus,
+    CostPool,
+    Expense,
+    InKindContribution,
+    Measure,
+    MeansDeclaration,
+    Participation,
+    PoolKind,
+)
 from sharedcosts.services import expense_posting_request, pool_cost_account, pool_position_account
 
 
@@ -232,3 +252,30 @@ class InKindContributionResource(SpreadsheetResource):
     def get_queryset(self) -> Any:
         return InKindContribution.objects.select_related("pool", "party").order_by("date", "pool__name", "party__name", "id")
 
+
+
+class AllocationShareResource(SpreadsheetResource):
+    """Export only: each version of each pool's allocation, one line per party's share."""
+
+    importable = False
+
+    pool = column("allocation__pool__name", "regroupement")
+    version = column("allocation__version", "version")
+    status = column("allocation__status", "statut", ChoiceWidget(AllocationStatus))
+    party = column("party__name", "partenaire")
+    means = column("means_declaration__value", "capacité", DecimalWidget())
+    amount = column("amount", "part", MoneyAmountWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget())
+
+    class Meta(SpreadsheetResource.Meta):
+        model = AllocationShare
+        fields = ["pool", "version", "status", "party", "means", "amount", "currency"]
+        export_order = fields
+
+    def get_queryset(self) -> Any:
+        return AllocationShare.objects.select_related("allocation__pool", "party", "means_declaration").order_by(
+            "allocation__pool__name", "allocation__version", "party__name"
+        )
+
+    def import_data(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("Allocations are exported only; they are computed, approved and posted in the admin."))

@@ -149,3 +149,20 @@ def test_the_xlsx_sample_imports_with_exact_cents(samples_imported):
     call_command("import_data", "depenses", str(SAMPLES / "05b-depenses.xlsx"), stdout=StringIO())
     amounts = sorted(e.amount.amount for e in Expense.objects.filter(vendor__endswith="(classeur)"))
     assert amounts == [Decimal("1234.56"), Decimal("3000.00"), Decimal("3000.00")]
+
+
+def test_allocations_and_disbursements_are_exported_and_never_imported(db, tmp_path):
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("export_data", "repartitions", stdout=out)
+    allocations = out.getvalue().splitlines()
+    assert allocations[0] == "regroupement;version;statut;partenaire;capacité;part;devise"
+    assert "Locaux partagés du site de Saint-Jérôme;1;posted;Maison des jeunes de Saint-Jérôme;185000,00;1500,00;CAD" in allocations
+    out = StringIO()
+    call_command("export_data", "versements", stdout=out)
+    disbursements = out.getvalue().splitlines()
+    assert disbursements[0] == "subvention;partenaire;versement;échéance;montant;devise;statut;transaction;motif de la retenue"
+    assert any(line.startswith("Soirées 16-25 ans — Saint-Jérôme;Maison des jeunes de Saint-Jérôme;1;") for line in disbursements)
+    (tmp_path / "versements.csv").write_text(out.getvalue(), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_data", "versements", str(tmp_path / "versements.csv"), stdout=StringIO())
