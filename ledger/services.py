@@ -184,15 +184,17 @@ def _check_request(request: PostingRequest) -> str:
 
 MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
 INSERT_BATCH = 1000
+UNNEST_FROM = 20
 
 
 def _insert(model: type[models.Model], field_names: Sequence[str], rows: list[tuple], suffix: str = "") -> list[tuple]:
     """Insert rows of plain column values with one statement a batch; return what ``suffix`` returns.
 
-    PostgreSQL takes each column as one array (``INSERT ... SELECT FROM
-    unnest(...)``): a statement of a handful of parameters whatever the
-    number of rows, where a ``VALUES`` list would make the driver parse
-    thousands of placeholders. Other databases get the ``VALUES`` list.
+    For many rows PostgreSQL takes each column as one array (``INSERT ...
+    SELECT FROM unnest(...)``): a statement of a handful of parameters
+    whatever the number of rows, where a ``VALUES`` list would make the
+    driver parse thousands of placeholders. A few rows, the common single
+    posting, and other databases get the ``VALUES`` list, cheaper to build.
     """
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in field_names]
@@ -201,7 +203,7 @@ def _insert(model: type[models.Model], field_names: Sequence[str], rows: list[tu
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH):
             batch = rows[start : start + INSERT_BATCH]
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and len(batch) >= UNNEST_FROM:
                 arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
                 cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {suffix}", [list(column) for column in zip(*batch)])
             else:

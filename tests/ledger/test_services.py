@@ -245,3 +245,16 @@ def test_a_batch_refused_for_a_reused_key_writes_nothing(cash, party_account):
         transactions_post(requests=requests)
     assert refused.value.code == "key_reused"
     assert Transaction.objects.count() == 1
+
+
+def test_a_large_batch_posts_every_request_with_its_entries(cash, party_account):
+    requests = [request(cash, party_account, f"large:{n}", amount=f"{n}.01") for n in range(1, 26)]
+    results = transactions_post(requests=requests)
+    assert all(created for _, created in results)
+    assert Transaction.objects.count() == 25
+    assert Entry.objects.count() == 50
+    assert sum(Entry.objects.filter(account=party_account).values_list("amount", flat=True)) == Decimal("325.25")
+    assert dict(results[4].transaction.entries.values_list("account__code", "amount")) == {
+        "SITE-CASH": Decimal("-5.01"),
+        "P-MDJ": Decimal("5.01"),
+    }
