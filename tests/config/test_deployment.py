@@ -93,3 +93,12 @@ def test_the_suite_runs_on_postgresql():
 
     assert connection.vendor == "postgresql"
     assert connection.pg_version >= 150000
+
+
+def test_manage_py_works_on_a_developers_machine_with_nothing_set():
+    clean = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
