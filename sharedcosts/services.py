@@ -16,13 +16,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.errors import DomainError
 from ledger.models import Account, AccountType, Party, Transaction, TransactionKind
+from ledger.money import money_format
 from ledger.roles import is_administrator
 from ledger.services import Line, PostingRequest, account_get_or_create, transaction_post, transactions_post
 from sharedcosts.allocation import allocate
@@ -324,6 +325,33 @@ def allocation_approve(*, allocation: Allocation, approved_by: AbstractBaseUser)
     return given
 
 
+def _check_in_kind_covered(*, pool: CostPool, shares: dict[int, Money]) -> None:
+    """In-kind credit already posted must stay within each party's new share."""
+    credited = (
+        InKindContribution.objects.filter(pool=pool, transaction__isnull=False)
+        .values("party")
+        .annotate(total=Sum("value"))
+        .order_by("party")
+        .values_list("party", "party__name", "total")
+    )
+    for party_id, party_name, total in credited:
+        share = shares.get(party_id, Money("0.00", pool.currency))
+        if total > share.amount:
+            raise InKindError(
+                _(
+                    "%(party)s was already credited %(credited)s in kind in %(pool)s, more than its share of "
+                    "%(share)s in this version; it cannot be posted."
+                ),
+                code="share_below_in_kind",
+                params={
+                    "party": party_name,
+                    "credited": money_format(Money(total, pool.currency)),
+                    "pool": pool.name,
+                    "share": money_format(share),
+                },
+            )
+
+
 def allocation_post(
     *, allocation: Allocation, posted_by: AbstractBaseUser, date: date_type | None = None
 ) -> Allocation:
@@ -355,6 +383,7 @@ def allocation_post(
         old = {share.party_id: share.amount for share in previous.shares.all()} if previous else {}
         new = {share.party_id: share.amount for share in allocation.shares.all()}
         parties = Party.objects.in_bulk(set(old) | set(new))
+        _check_in_kind_covered(pool=pool, shares=new)
         cost = pool_cost_account(pool)
         for party_id in sorted(parties):
             difference = new.get(party_id, zero) - old.get(party_id, zero)

@@ -543,3 +543,24 @@ def test_the_demo_seeds_four_posted_pools_and_runs_again_as_a_no_op():
     ledger_demo_seed(today=today)
     sharedcosts_demo_seed(parties=demo["parties"], users=demo["users"], today=today)
     assert written() == first
+
+
+def test_a_new_version_cannot_bring_a_share_below_the_in_kind_already_credited(
+    joined, parties, finance_user, administrator, second_administrator
+):
+    posted_allocation(joined, finance_user, administrator)
+    contribution = InKindContribution.objects.create(
+        pool=joined, party=parties[0], description="Salle", value=cad("1500.00"), justification="Tarif", date=DAY
+    )
+    in_kind_post(contribution=contribution)
+    declare(parties[1], "900000", as_of=date(2025, 4, 1))  # the first party's share falls to 833.33
+    second = allocation_compute(pool=joined, prepared_by=finance_user)
+    allocation_approve(allocation=second, approved_by=second_administrator)
+    before = written()
+    with pytest.raises(InKindError) as refused:
+        allocation_post(allocation=second, posted_by=administrator, date=DAY)
+    assert refused.value.code == "share_below_in_kind"
+    assert "1\xa0500,00\xa0$" in refused.value.messages[0] and "833,33\xa0$" in refused.value.messages[0]
+    assert written() == before
+    second.refresh_from_db()
+    assert second.status == AllocationStatus.APPROVED
