@@ -43,6 +43,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from grants.errors import GrantError
 from grants.holds import HoldReason, hold_reasons
@@ -388,7 +389,7 @@ def instalment_schedule_plan(
         grant.instalments.all().delete()
         grant.frequency = frequency
         grant.save(update_fields=["frequency"])
-        return Instalment.objects.bulk_create(planned)
+        return bulk_create_with_history(planned, Instalment)
 
 
 # --- A grant's life -------------------------------------------------------------------------------------------------
@@ -457,8 +458,10 @@ def grant_create(
         GrantBudgetLine.objects.bulk_create(
             GrantBudgetLine(grant=grant, line=line, amount=value) for line, value in lines.items()
         )
-        Instalment.objects.bulk_create(
-            _instalments_planned(grant=grant, total=amount, dates=planned_dates, first_sequence=1)
+        bulk_create_with_history(
+            _instalments_planned(grant=grant, total=amount, dates=planned_dates, first_sequence=1),
+            Instalment,
+            default_user=created_by,
         )
     return grant
 
@@ -491,8 +494,10 @@ def grant_approve(*, grant: Grant, approved_by: AbstractBaseUser, now: datetime 
 
 def grant_activate(*, grant: Grant) -> Grant:
     """An approved grant becomes active with its first payment (the daily run does this in bulk)."""
-    Grant.objects.filter(pk=grant.pk, status=GrantStatus.APPROVED).update(status=GrantStatus.ACTIVE)
     grant.refresh_from_db(fields=["status"])
+    if grant.status == GrantStatus.APPROVED:
+        grant.status = GrantStatus.ACTIVE
+        grant.save(update_fields=["status"])
     return grant
 
 
@@ -531,10 +536,8 @@ def grant_cancel(*, grant: Grant, cancelled_by: AbstractBaseUser, reason: str = 
                 params={"status": grant.get_status_display()},
             )
         # Waits for a run that is paying one of them, then sees it paid.
-        list(grant.instalments.select_for_update().filter(status__in=UNPAID))
-        grant.instalments.filter(status__in=UNPAID).update(
-            status=InstalmentStatus.CANCELLED, hold_reason="", failure_reason=""
-        )
+        unpaid = list(grant.instalments.select_for_update().filter(status__in=UNPAID))
+        _instalments_set(unpaid, by=cancelled_by, status=InstalmentStatus.CANCELLED, hold_reason="", failure_reason="")
         grant.status = GrantStatus.CANCELLED
         grant.cancelled_by = cancelled_by
         grant.cancelled_at = timezone.now()
@@ -624,7 +627,7 @@ def grant_amend(
             amended_by=amended_by,
         )
         Instalment.objects.filter(pk__in=[item.pk for item in unpaid]).delete()
-        Instalment.objects.bulk_create(planned)
+        bulk_create_with_history(planned, Instalment, default_user=amended_by)
         grant.budget_lines.all().delete()
         GrantBudgetLine.objects.bulk_create(
             GrantBudgetLine(grant=grant, line=line, amount=value) for line, value in lines.items()
@@ -645,18 +648,28 @@ def _budget_scaled(*, grant: Grant, amount: Money) -> dict[str, Money]:
 # --- Holds ------------------------------------------------------------------------------------------------------------
 
 
+def _instalments_set(instalments: list[Instalment], *, by: AbstractBaseUser | None = None, **values: str) -> int:
+    """Change a few instalments at once, each change kept in the audit trail."""
+    for instalment in instalments:
+        for name, value in values.items():
+            setattr(instalment, name, value)
+    if instalments:
+        bulk_update_with_history(instalments, Instalment, list(values), default_user=by)
+    return len(instalments)
+
+
 def instalments_hold(*, grant: Grant, reason: HoldReason) -> int:
     """Hold the grant's unpaid instalments with a reason shown to staff; the number held."""
-    return grant.instalments.filter(status__in=DUE).update(
-        status=InstalmentStatus.HELD, hold_reason=reason.message[:500], failure_reason=""
+    due = list(grant.instalments.filter(status__in=DUE))
+    return _instalments_set(
+        due, status=InstalmentStatus.HELD, hold_reason=reason.message[:500], failure_reason=""
     )
 
 
 def grant_holds_release(*, grant: Grant) -> int:
     """Release the grant's held instalments (a report was accepted): the next run pays those due."""
-    return grant.instalments.filter(status=InstalmentStatus.HELD).update(
-        status=InstalmentStatus.SCHEDULED, hold_reason=""
-    )
+    held = list(grant.instalments.filter(status=InstalmentStatus.HELD))
+    return _instalments_set(held, status=InstalmentStatus.SCHEDULED, hold_reason="")
 
 
 # --- Paying ------------------------------------------------------------------------------------------------------------

@@ -445,3 +445,17 @@ def test_an_administrator_does_not_approve_a_grant_they_prepared(programme, part
     assert refused.value.code == "own_grant"
     grant.refresh_from_db()
     assert grant.status == GrantStatus.DRAFT and grant.approved_by is None
+
+
+def test_the_audit_trail_keeps_who_planned_and_who_cancelled_each_instalment(make_grant, administrator, finance_user):
+    grant = make_grant()
+    assert Instalment.history.filter(grant_id=grant.pk, history_type="+").count() == 3
+    assert set(Instalment.history.filter(grant_id=grant.pk, history_type="+").values_list("history_user", flat=True)) == {
+        finance_user.pk
+    }
+    disbursements_post_due(today=RUN_DAY)
+    grant_cancel(grant=grant, cancelled_by=administrator, reason="Projet abandonné")
+    cancelled = Instalment.history.filter(grant_id=grant.pk, history_type="~", status=InstalmentStatus.CANCELLED)
+    assert sorted(cancelled.values_list("sequence", flat=True)) == [2, 3]
+    assert set(cancelled.values_list("history_user", flat=True)) == {administrator.pk}
+    assert Grant.history.filter(id=grant.pk, status=GrantStatus.CANCELLED).exists()
