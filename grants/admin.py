@@ -36,7 +36,7 @@ from grants.services import (
     instalment_reverse_payment,
     programme_create,
 )
-from grants.resources import FundingProgrammeResource, GrantResource
+from grants.resources import FundingProgrammeResource, GrantResource, ReportRequirementResource
 from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.errors import DomainError
 from ledger.money import money_format
@@ -421,7 +421,8 @@ from grants.reports import report_accept, report_request_changes, requirements_g
 
 
 @admin.register(ReportRequirement)
-class ReportRequirementAdmin(admin.ModelAdmin):
+class ReportRequirementAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportRequirementResource]
     list_display = ["grant", "kind", "content", "due_date", "report_status"]
     list_filter = ["kind", "content", "grant__programme"]
     search_fields = ["grant__title", "grant__party__name"]

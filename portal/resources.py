@@ -19,12 +19,12 @@ IMPORTABLE = {
     "regroupements": CostPoolResource,
     "participations": ParticipationResource,
     "depenses": ExpenseResource,
+    "contributions": InKindContributionResource,
     "programmes": FundingProgrammeResource,
     "subventions": GrantResource,
     "rapports": ReportRequirementResource,
 }
 EXPORT_ONLY = {
-    "contributions": InKindContributionResource,
     "transactions": EntryResource,
     "releves": PartyStatementResource,
     "repartitions": AllocationShareResource,

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from import_export.admin import ExportMixin
 
 from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 
@@ -280,7 +279,7 @@ class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(InKindContribution)
-class InKindContributionAdmin(ExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
     resource_classes = [InKindContributionResource]
     list_display = ["description", "pool", "party", "date", "value", "is_posted"]
     list_filter = ["pool", "party"]

@@ -232,9 +232,12 @@ class ExpenseResource(BulkSpreadsheetResource):
 
 
 class InKindContributionResource(SpreadsheetResource):
-    """Export only here: an in-kind credit needs a posted share, so it is recorded in the admin."""
+    """In-kind contributions are recorded from a file; an administrator credits them in the ledger.
 
-    importable = False
+    Crediting needs the party's posted share (``in_kind_post``), so an import
+    records the contribution only; a contribution already credited is never
+    changed by an import.
+    """
 
     pool = column("pool", "regroupement", _pool())
     party = column("party", "partenaire", _party())
@@ -243,15 +246,42 @@ class InKindContributionResource(SpreadsheetResource):
     currency = column("value_currency", "devise", CurrencyWidget())
     justification = column("justification", "justification")
     date = column("date", "date", DateWidget())
+    required_columns = ("regroupement", "partenaire", "description", "valeur", "justification", "date")
 
     class Meta(SpreadsheetResource.Meta):
         model = InKindContribution
+        import_id_fields = ["pool", "party", "description", "date"]
         fields = ["pool", "party", "description", "value", "currency", "justification", "date"]
         export_order = fields
 
     def get_queryset(self) -> Any:
         return InKindContribution.objects.select_related("pool", "party").order_by("date", "pool__name", "party__name", "id")
 
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        self._participants = set(Participation.objects.values_list("pool_id", "party_id"))
+
+    def import_instance(self, instance: InKindContribution, row: dict[str, Any], **kwargs: Any) -> None:
+        credited = instance.pk is not None and instance.transaction_id is not None
+        before = (instance.value, instance.justification) if credited else None
+        super().import_instance(instance, row, **kwargs)
+        value = instance.__dict__.get("value")
+        if not (instance.pool_id and instance.party_id and value is not None):
+            return
+        pool, party = instance.pool, instance.party
+        errors = {}
+        if instance.value_currency != pool.currency:
+            errors["value_currency"] = _(
+                "The %(what)s is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."
+            ) % {"what": _("in-kind value"), "currency": instance.value_currency, "pool": pool.name, "pool_currency": pool.currency}
+        if (pool.pk, party.pk) not in self._participants:
+            errors["party"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": party.name, "pool": pool.name}
+        if instance.value.amount <= 0:
+            errors["value"] = _("An in-kind contribution must be worth more than zero.")
+        if credited and before != (instance.value, instance.justification):
+            errors[NON_FIELD_ERRORS] = [_("This contribution is already credited in the ledger and cannot be changed.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class AllocationShareResource(SpreadsheetResource):

@@ -38,3 +38,70 @@ def test_a_dry_run_of_expenses_posts_nothing(db, administrator):
     report = file_import(IMPORTABLE["depenses"](), (samples / "05-depenses.csv").read_bytes(), dry_run=True, user=administrator)
     assert report.ok and report.created == 3
     assert not Transaction.objects.filter(kind="expense").exists()
+
+
+def _pools_imported(administrator):
+    from pathlib import Path
+
+    from ledger.imports import file_import
+    from portal.resources import IMPORTABLE
+
+    samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
+    for name, path in (("partenaires", "01-partenaires.csv"), ("regroupements", "03-regroupements.csv"), ("participations", "04-participations.csv")):
+        assert file_import(IMPORTABLE[name](), (samples / path).read_bytes(), dry_run=False, user=administrator).saved
+    return samples
+
+
+def test_in_kind_contributions_are_recorded_once_and_credited_later(db, administrator):
+    from decimal import Decimal
+
+    from ledger.imports import file_import
+    from portal.resources import IMPORTABLE
+    from sharedcosts.models import InKindContribution
+
+    samples = _pools_imported(administrator)
+    data = (samples / "05c-contributions.csv").read_bytes()
+    assert file_import(IMPORTABLE["contributions"](), data, dry_run=False, user=administrator).created == 1
+    again = file_import(IMPORTABLE["contributions"](), data, dry_run=False, user=administrator)
+    assert again.created == 0 and again.skipped == 1
+    contribution = InKindContribution.objects.get()
+    assert contribution.value.amount == Decimal("1200.00") and contribution.transaction is None
+
+
+def test_bad_in_kind_rows_are_row_errors_and_nothing_is_recorded(db, administrator):
+    from ledger.imports import file_import
+    from portal.resources import IMPORTABLE
+    from sharedcosts.models import InKindContribution
+
+    _pools_imported(administrator)
+    data = (
+        "regroupement;partenaire;description;valeur;devise;justification;date\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;Salle;100,00;USD;Tarif;2025-06-30\n"
+        "Soirées 16-25 ans 2025;Carrefour jeunesse-emploi Rivière-du-Nord;Camion;50,00;CAD;Prix;2025-06-30\n"
+        "Local partagé 2025-2026;Maison des jeunes de Saint-Jérôme;Rien;0,00;CAD;Aucun;2025-06-30\n"
+    ).encode()
+    report = file_import(IMPORTABLE["contributions"](), data, dry_run=False, user=administrator)
+    assert [(error.row, error.column) for error in report.errors] == [(2, "devise"), (3, "partenaire"), (4, "valeur")]
+    assert "ne participe pas au regroupement Soirées 16-25 ans 2025" in report.errors[1].message
+    assert not InKindContribution.objects.exists()
+
+
+def test_an_in_kind_contribution_already_credited_is_not_changed_by_an_import(db, administrator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ledger.imports import file_export, file_import
+    from portal.resources import IMPORTABLE
+    from sharedcosts.models import InKindContribution
+
+    call_command("seed_demo", stdout=StringIO())
+    credited = InKindContribution.objects.get(transaction__isnull=False)
+    exported = file_export(IMPORTABLE["contributions"]()).decode("utf-8-sig")
+    value = f"{credited.value.amount:.2f}".replace(".", ",")
+    changed = exported.replace(f";{value};", ";1,00;").encode()
+    assert changed != exported.encode()
+    report = file_import(IMPORTABLE["contributions"](), changed, dry_run=False, user=administrator)
+    assert "déjà créditée au grand livre" in report.errors[0].message
+    credited.refresh_from_db()
+    assert credited.value.amount > 1
