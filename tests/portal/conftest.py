@@ -1,9 +1,13 @@
-"""Fixtures of the portal tests: two organisations, each with a member, a grant and a report."""
+"""Fixtures of the portal tests: two organisations, each with a member, a grant and a report;
+and a real browser (Debian's chromium driven by Playwright) for the browser tests."""
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from moneyed import Money
 
 from grants.models import GrantPurpose, ReportContent, ReportKind, ReportRequirement, ScheduleFrequency
@@ -14,9 +18,40 @@ from sharedcosts.models import CostPool, Participation, PoolKind
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def cad(amount: str) -> Money:
     return Money(amount, "CAD")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium, headless; missing, it fails the run under CI and skips elsewhere."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is missing: .ci/run installs it")
+        pytest.skip("needs chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        # Under Playwright's event loop the test's queries ran on a connection of
+        # their own context: close it here, or the test database cannot be dropped.
+        connections.close_all()
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,46 +5,17 @@ Screenshots of the portal home on a phone and on a desktop land in
 ``tests/artifacts/`` (ignored by git).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
 
 from grants.models import Instalment, InstalmentStatus, ProjectReport, ReportRequirement, ReportStatus
 from ledger.demo import DEMO_PASSWORD
 from ledger.models import Party
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium is missing: .ci/run installs it")
-        pytest.skip("needs chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-    connections.close_all()
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -62,7 +33,6 @@ def test_a_partner_submits_finance_accepts_and_the_held_instalment_is_released(l
     held = Instalment.objects.get(grant__party=party, status=InstalmentStatus.HELD)
     requirement = ReportRequirement.objects.get(grant=held.grant)
     base = live_server.url
-    ARTIFACTS.mkdir(exist_ok=True)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     page = phone.new_page()
@@ -110,6 +80,3 @@ def test_a_partner_submits_finance_accepts_and_the_held_instalment_is_released(l
     page.screenshot(path=str(ARTIFACTS / "portal-home-desktop.png"), full_page=True)
     desktop.close()
     assert (ARTIFACTS / "portal-home-phone.png").stat().st_size > 0
-    # Under Playwright's event loop the test's queries ran on a connection of
-    # their own context: close it here, or the test database cannot be dropped.
-    connections.close_all()

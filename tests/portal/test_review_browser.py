@@ -1,7 +1,5 @@
 """The review of the demo territory in a real browser (Debian's chromium, through Playwright)."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,17 +10,12 @@ from django.utils import timezone
 from ledger.models import FiscalPeriod
 from sharedcosts.review import fairness_review
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+from .conftest import ARTIFACTS
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.slow
 
 
-def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transactional_db):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transactional_db, browser):
     call_command("seed_demo", verbosity=0)
     year = FiscalPeriod.year_of(timezone.localdate())
     review = fairness_review(start_year=year)
@@ -31,39 +24,23 @@ def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transac
     client = Client()
     client.force_login(get_user_model().objects.get(username="administrateur"))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-CA")
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-            page = context.new_page()
-            response = page.goto(f"{live_server.url}/revue/{year}/")
-            assert response is not None and response.status == 200
-            for name in pool_names:
-                assert page.get_by_role("heading", name=name, exact=True).count() >= 1, name
-            charts = page.locator("svg.review-chart")
-            assert charts.count() >= 2 * (len(pool_names) + 2)
-            for index in range(charts.count()):
-                box = charts.nth(index).bounding_box()
-                assert box is not None and box["width"] > 300 and box["height"] > 60
-            assert page.locator("tr.flagged").count() >= 1
-            assert page.get_by_role("img").count() == charts.count()  # every chart is announced, with its title
-            assert page.evaluate("getComputedStyle(document.querySelector('.chart-pair')).display") == "grid"
-            page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
-            page.emulate_media(media="print")
-            page.screenshot(path=str(ARTIFACTS / "review-print.png"), full_page=True)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-CA")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = context.new_page()
+    response = page.goto(f"{live_server.url}/revue/{year}/")
+    assert response is not None and response.status == 200
+    for name in pool_names:
+        assert page.get_by_role("heading", name=name, exact=True).count() >= 1, name
+    charts = page.locator("svg.review-chart")
+    assert charts.count() >= 2 * (len(pool_names) + 2)
+    for index in range(charts.count()):
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 60
+    assert page.locator("tr.flagged").count() >= 1
+    assert page.get_by_role("img").count() == charts.count()  # every chart is announced, with its title
+    assert page.evaluate("getComputedStyle(document.querySelector('.chart-pair')).display") == "grid"
+    page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(ARTIFACTS / "review-print.png"), full_page=True)
+    context.close()
     assert (ARTIFACTS / "review.png").stat().st_size > 10_000
