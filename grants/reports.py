@@ -390,11 +390,20 @@ def overdue_reports(grants: Sequence[Grant], today: date) -> dict[int, HoldReaso
 
 
 def contact_language_record(*, user: AbstractBaseUser, language: str) -> None:
-    """Remember the language a user reads the portal in, for the emails sent to them."""
+    """Remember the language a user reads the portal in, for the emails sent to them.
+
+    Called on every visit of an organisation's home: it reads, and writes
+    only when the language changed.
+    """
     if not user.is_authenticated or language not in dict(settings.LANGUAGES):
         return
-    if ContactLanguage.objects.filter(user=user).update(language=language) == 0:
+    known = ContactLanguage.objects.filter(user=user).values_list("language", flat=True).first()
+    if known == language:
+        return
+    if known is None:
         ContactLanguage.objects.bulk_create([ContactLanguage(user=user, language=language)], ignore_conflicts=True)
+    else:
+        ContactLanguage.objects.filter(user=user).update(language=language)
 
 
 def _reminder_message(requirement: ReportRequirement, kind: str) -> tuple[str, str]:

@@ -278,3 +278,14 @@ def test_the_demo_has_reports_in_each_state_and_one_held_instalment():
     held = Instalment.objects.get(status=InstalmentStatus.HELD)
     assert held.grant.party.memberships.exists()  # a demo partner user can see it
     assert ProjectReportVersion.objects.filter(report__status="resubmitted", number=2).exists()
+
+
+def test_the_members_language_is_written_only_when_it_changes(django_user_model, django_assert_num_queries):
+    from grants.models import ContactLanguage
+
+    member = django_user_model.objects.create_user(username="langue", password="x")
+    contact_language_record(user=member, language="en")
+    with django_assert_num_queries(1):
+        contact_language_record(user=member, language="en")
+    contact_language_record(user=member, language="fr-ca")
+    assert list(ContactLanguage.objects.filter(user=member).values_list("language", flat=True)) == ["fr-ca"]
