@@ -8,7 +8,6 @@
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
@@ -80,17 +79,3 @@ def amounts_of(programme: FundingProgramme) -> ProgrammeAmounts:
 
 def programme_available(*, programme: FundingProgramme) -> Money:
     return programme_amounts(programme=programme).available
-
-
-def grant_paid_total(*, grant: Grant) -> Money:
-    total = grant.instalments.filter(status=InstalmentStatus.PAID).aggregate(total=Sum("amount"))["total"]
-    return Money(total or Decimal("0"), grant.currency)
-
-
-def instalments_due(*, today: date) -> QuerySet[Instalment]:
-    """The instalments a run on ``today`` would pay (before holds are asked)."""
-    return Instalment.objects.filter(
-        due_date__lte=today,
-        status__in=(InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED),
-        grant__status__in=(GrantStatus.APPROVED, GrantStatus.ACTIVE),
-    )

@@ -5,9 +5,9 @@
    *programme fund* (``PF-<programme>``), from the site's funding account.
 2. :func:`grant_create` records a draft grant to a party: a project, an
    amount, a period, a budget by line that sums to the amount, and an
-   instalment schedule planned by :func:`instalment_schedule_plan` (one
-   payment, monthly, quarterly or given dates; the amounts are a
-   largest-remainder split, the first instalments taking the extra cents).
+   instalment schedule (one payment, monthly, quarterly or given dates; the
+   amounts are a largest-remainder split, the first instalments taking the
+   extra cents).
 3. :func:`grant_approve`, an administrator's act, commits the grant against
    what the programme still has available.
 4. Every day the task ``grants.tasks.post_due_disbursements`` calls
@@ -370,26 +370,6 @@ def _instalments_planned(*, grant: Grant, total: Money, dates: Sequence[date], f
         Instalment(grant=grant, sequence=sequence, due_date=day, amount=amounts[sequence])
         for sequence, day in zip(sequences, dates, strict=True)
     ]
-
-
-def instalment_schedule_plan(
-    *, grant: Grant, frequency: str, dates: Sequence[date] | None = None
-) -> list[Instalment]:
-    """Plan (or plan again) the whole schedule of a draft grant."""
-    planned_dates = schedule_dates(
-        frequency=frequency, start_date=grant.start_date, end_date=grant.end_date, dates=dates
-    )
-    with transaction.atomic():
-        grant = Grant.objects.select_for_update().get(pk=grant.pk)
-        if grant.status != GrantStatus.DRAFT:
-            raise GrantError(
-                _("Only a draft grant's schedule is planned anew; amend an approved grant instead."), code="not_draft"
-            )
-        planned = _instalments_planned(grant=grant, total=grant.amount, dates=planned_dates, first_sequence=1)
-        grant.instalments.all().delete()
-        grant.frequency = frequency
-        grant.save(update_fields=["frequency"])
-        return bulk_create_with_history(planned, Instalment)
 
 
 # --- A grant's life -------------------------------------------------------------------------------------------------
