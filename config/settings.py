@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ledger",
     "grants",
     "sharedcosts",
+    "spreadsheets",
     "portal",
 ]
 

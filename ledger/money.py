@@ -37,6 +37,11 @@ def minor_unit(currency: Money | Currency | str) -> Decimal:
     return Decimal(1).scaleb(-exponent)
 
 
+def is_whole_minor_units(value: Money) -> bool:
+    """Whether ``value`` is a whole number of its own currency's minor units (cents for CAD)."""
+    return value.amount == value.amount.quantize(minor_unit(value.currency))
+
+
 def money_round(amount: Decimal | int | Money, currency: Money | Currency | str) -> Money:
     """Round to the currency's minor unit, halves away from zero."""
     if isinstance(amount, Money):

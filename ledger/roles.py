@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from ledger.errors import DomainError
+
 FINANCE_GROUP = "finance"
 ADMINISTRATORS_GROUP = "administrators"
 
@@ -18,6 +20,29 @@ def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_finance(user: AbstractBaseUser | AnonymousUser) -> bool:
     return _in_group(user, FINANCE_GROUP)
+
+
+def is_staff_member(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Finance staff or an administrator: the people who record the partnership's books."""
+    return user is not None and (is_finance(user) or is_administrator(user))
+
+
+def require_staff(user: AbstractBaseUser | AnonymousUser | None, *, error: type[DomainError], message: str) -> None:
+    """Refuse an actor who is neither finance staff nor an administrator: ``error(message)``, code ``not_staff``.
+
+    Each app raises its own error class with its own wording, so a refusal
+    reads the same as the app's other refusals.
+    """
+    if not is_staff_member(user):
+        raise error(message, code="not_staff")
+
+
+def require_administrator(
+    user: AbstractBaseUser | AnonymousUser | None, *, error: type[DomainError], message: str
+) -> None:
+    """Refuse an actor who is not an administrator: ``error(message)``, code ``not_administrator``."""
+    if user is None or not is_administrator(user):
+        raise error(message, code="not_administrator")
 
 
 STAFF_APPS = ("ledger", "grants", "sharedcosts")

@@ -1,0 +1,43 @@
+"""The admin's bulk actions: each selected row goes through a service, each refusal is told."""
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from ledger.errors import DomainError
+
+Item = TypeVar("Item")
+
+
+def refusal_report(model_admin: admin.ModelAdmin, request: HttpRequest, refusal: DomainError, *, item: object = None) -> None:
+    """Show a service's refusal as an error message, naming the row when there are several."""
+    text = " ".join(refusal.messages)
+    model_admin.message_user(request, f"{item}: {text}" if item is not None else text, messages.ERROR)
+
+
+def each_selected(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    items: Iterable[Item],
+    service: Callable[[Item], object],
+    *,
+    done: Callable[[Item], str],
+    name_refused: bool = True,
+) -> int:
+    """Call ``service`` on each item, telling each refusal and each success in the app's own words.
+
+    A refusal leaves that item as it was (the service wrote nothing) and the
+    others are still tried. Returns how many succeeded.
+    """
+    succeeded = 0
+    for item in items:
+        try:
+            service(item)
+        except DomainError as refusal:
+            refusal_report(model_admin, request, refusal, item=item if name_refused else None)
+        else:
+            succeeded += 1
+            model_admin.message_user(request, done(item))
+    return succeeded
