@@ -11,23 +11,12 @@ an exponential backoff: what was committed stays paid, the rest is taken up.
 from datetime import date
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from config.celery import AT_LEAST_ONCE
 from grants.services import disbursements_post_due
 
 TASK_NAME = "grants.post_due_disbursements"
-
-AT_LEAST_ONCE = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
-
 
 @shared_task(name=TASK_NAME, **AT_LEAST_ONCE)
 def post_due_disbursements(today: str | None = None) -> dict[str, object]:

@@ -6,11 +6,12 @@ run again, so a message delivered twice imports once.
 
 from celery import shared_task
 
+from config.celery import AT_LEAST_ONCE
 from ledger.imports import import_job_run
 
 TASK_NAME = "ledger.run_import_job"
 
 
-@shared_task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=TASK_NAME, **AT_LEAST_ONCE)
 def run_import_job(job_id: int) -> dict[str, object]:
     return import_job_run(job_id)
