@@ -11,20 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.installed-local: requirements.txt requirements-local.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-local.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-local.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@ $(VENV)/.installed
+	touch $@ $(VENV)/.installed-local
 
-## Install, migrate, load the demo territory and serve the back office with its scheduler.
-run: $(VENV)/.installed
-	mkdir -p var/celery/processed var/private
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} PORT=$(PORT) scripts/serve
+## Install, start the embedded PostgreSQL, migrate, load the demo territory, serve the back office with its scheduler.
+run: $(VENV)/.installed-local
+	PORT=$(PORT) scripts/serve
 
 ## Run the whole suite against a PostgreSQL and a Redis started for it.
 test: $(VENV)/.installed-dev
@@ -38,13 +35,15 @@ bench: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	# English reads as written: its catalogue is made anew, each entry its own text.
 	rm -f locale/en/LC_MESSAGES/django.po
-	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench
 	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=1 $(BIN)/python manage.py check
+	$(BIN)/python manage.py check
 
+## Stop the embedded PostgreSQL if it runs, then remove the virtualenv and every datum of var/.
 clean:
+	[ ! -x $(BIN)/python ] || $(BIN)/python -m config.local_postgres stop var/postgres
 	rm -rf $(VENV) var

@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 import django  # noqa: E402
 

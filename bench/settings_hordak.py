@@ -7,7 +7,7 @@ PostgreSQL only, so ``DATABASE_URL`` must name a PostgreSQL server.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings_test import *  # noqa: F403
+from config.settings.test import *  # noqa: F403
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
     raise ImproperlyConfigured("The benchmarks need PostgreSQL: set DATABASE_URL to a postgres:// URL.")

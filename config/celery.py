@@ -15,7 +15,7 @@ from collections.abc import Callable
 from celery import Celery
 from django.db import InterfaceError, OperationalError, transaction
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("aire_ouverte")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 
+from ledger.admin_actions import each_selected
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
@@ -80,13 +81,14 @@ class FiscalPeriodAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Close the selected fiscal periods"))
     def close_periods(self, request: HttpRequest, queryset: QuerySet[FiscalPeriod]) -> None:
-        for period in queryset:
-            try:
-                fiscal_period_close(period=period, closed_by=request.user)
-            except DomainError as refusal:
-                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-            else:
-                self.message_user(request, _("The fiscal period %(period)s is closed.") % {"period": period})
+        each_selected(
+            self,
+            request,
+            queryset,
+            lambda period: fiscal_period_close(period=period, closed_by=request.user),
+            done=lambda period: _("The fiscal period %(period)s is closed.") % {"period": period},
+            name_refused=False,
+        )
 
 
 class EntryInline(admin.TabularInline):
@@ -150,16 +152,20 @@ class TransactionAdmin(admin.ModelAdmin):
     def reverse_transactions(self, request: HttpRequest, queryset: QuerySet[Transaction]) -> None:
         if not is_finance(request.user) and not is_administrator(request.user):
             raise PermissionDenied
-        for original in queryset:
-            try:
-                reversal, _created = transaction_reverse(original=original, posted_by=request.user)
-            except DomainError as refusal:
-                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("Transaction #%(id)s is reversed by #%(reversal)s.") % {"id": original.pk, "reversal": reversal.pk},
-                )
+        reversals: dict[int, Transaction] = {}
+
+        def reverse(original: Transaction) -> None:
+            reversals[original.pk], _created = transaction_reverse(original=original, posted_by=request.user)
+
+        each_selected(
+            self,
+            request,
+            queryset,
+            reverse,
+            done=lambda original: _("Transaction #%(id)s is reversed by #%(reversal)s.")
+            % {"id": original.pk, "reversal": reversals[original.pk].pk},
+            name_refused=False,
+        )
 
     def post_adjustment_view(self, request: HttpRequest) -> HttpResponse:
         if not is_finance(request.user) and not is_administrator(request.user):

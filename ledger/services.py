@@ -11,20 +11,21 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from ledger.bulk import entries_insert, transactions_insert_unless_keys_exist
 from ledger.errors import PeriodError, PostingError
 from ledger.models import Account, AccountType, Entry, FiscalPeriod, Party, Transaction, TransactionKind
-from ledger.money import minor_unit
-from ledger.roles import is_administrator
+from ledger.money import is_whole_minor_units
+from ledger.roles import require_administrator
 
 MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
 
@@ -87,7 +88,7 @@ def _check_lines(lines: Sequence[Line]) -> None:
                 code="zero_entry",
                 params={"code": line.account.code},
             )
-        if line.amount.amount != line.amount.amount.quantize(minor_unit(currency)):
+        if not is_whole_minor_units(line.amount):
             raise PostingError(
                 _("%(amount)s is not a whole number of cents; round it before posting."),
                 code="sub_unit_amount",
@@ -183,94 +184,6 @@ def _check_request(request: PostingRequest) -> str:
 
 
 MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
-INSERT_BATCH = 1000
-UNNEST_FROM = 20
-
-
-def _insert(model: type[models.Model], field_names: Sequence[str], rows: list[tuple], suffix: str = "") -> list[tuple]:
-    """Insert rows of plain column values with one statement a batch; return what ``suffix`` returns.
-
-    For many rows PostgreSQL takes each column as one array (``INSERT ...
-    SELECT FROM unnest(...)``): a statement of a handful of parameters
-    whatever the number of rows, where a ``VALUES`` list would make the
-    driver parse thousands of placeholders. A few rows, the common single
-    posting, and other databases get the ``VALUES`` list, cheaper to build.
-    """
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-    returned: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            if connection.vendor == "postgresql" and len(batch) >= UNNEST_FROM:
-                arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
-                cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {suffix}", [list(column) for column in zip(*batch)])
-            else:
-                placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-                values = [
-                    field.get_db_prep_save(value, connection) for row in batch for field, value in zip(fields, row)
-                ]
-                cursor.execute(f"{head}VALUES {', '.join([placeholders] * len(batch))} {suffix}", values)
-            if suffix:
-                returned += cursor.fetchall()
-    return returned
-
-
-TRANSACTION_COLUMNS = (
-    "date",
-    "period",
-    "kind",
-    "memo",
-    "idempotency_key",
-    "request_hash",
-    "posted_at",
-    "posted_by",
-    "reverses",
-)
-
-
-def _insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, tuple[int, datetime]]:
-    """Insert the transaction rows whose key is free; return their ids and posting times by key.
-
-    ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of the
-    same key to commit or roll back, then skips or inserts: two workers
-    posting the same thing never both write it, and neither needs a savepoint
-    or an exception to find out (PostgreSQL, and SQLite since 3.35).
-    """
-    quote = connection.ops.quote_name
-    key_column = quote(Transaction._meta.get_field("idempotency_key").column)
-    inserted = _insert(
-        Transaction,
-        TRANSACTION_COLUMNS,
-        [
-            (
-                row.date,
-                row.period_id,
-                row.kind,
-                row.memo,
-                row.idempotency_key,
-                row.request_hash,
-                row.posted_at,
-                row.posted_by_id,
-                row.reverses_id,
-            )
-            for row in rows
-        ],
-        suffix=f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote('id')}, {key_column}, {quote('posted_at')}",
-    )
-    return {key: (pk, posted_at) for pk, key, posted_at in inserted}
-
-
-def _insert_entries(rows: list[tuple[int, int, Money, date]]) -> None:
-    """Insert the entries; no one needs their ids back, which ``bulk_create`` would fetch."""
-    _insert(
-        Entry,
-        ("transaction", "account", "amount", "amount_currency", "date"),
-        [(txn_id, account_id, amount.amount, amount.currency.code, day) for txn_id, account_id, amount, day in rows],
-    )
-
-
 def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResult]:
     """Post many transactions in one go, all or nothing; results in the order asked.
 
@@ -308,7 +221,7 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
             )
             for request in unique_requests
         ]
-        inserted = _insert_unless_keys_exist(rows)
+        inserted = transactions_insert_unless_keys_exist(rows)
         taken = [row.idempotency_key for row in rows if row.idempotency_key not in inserted]
         existing = {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)} if taken else {}
         for key, txn in existing.items():
@@ -324,7 +237,7 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
         for row in rows:
             row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, row.posted_at))
         by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
-        _insert_entries(
+        entries_insert(
             [
                 (by_key[request.idempotency_key].pk, line.account.pk, line.amount, request.date)
                 for request in unique_requests
@@ -406,8 +319,7 @@ def transaction_reverse(
 
 def fiscal_period_close(*, period: FiscalPeriod, closed_by: AbstractBaseUser, today: date | None = None) -> FiscalPeriod:
     """Close a fiscal year that has ended: nothing can be posted in it after."""
-    if not is_administrator(closed_by):
-        raise PeriodError(_("Only an administrator can close a fiscal period."), code="not_administrator")
+    require_administrator(closed_by, error=PeriodError, message=_("Only an administrator can close a fiscal period."))
     today = today or timezone.localdate()
     with transaction.atomic():
         period = FiscalPeriod.objects.select_for_update().get(pk=period.pk)

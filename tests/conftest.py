@@ -1,8 +1,9 @@
 """Fixtures shared by the whole suite.
 
-Tests marked ``postgres`` or ``redis`` need that server. ``make test``
-starts both; run on a bare machine, such a test is skipped with the reason,
-except under ``CI=true``, where a missing server fails the run instead.
+The suite runs on PostgreSQL (the test settings refuse to start without
+it). Tests marked ``redis`` need a Redis server: ``make test`` starts one;
+run without it, such a test is skipped with the reason, except under
+``CI=true``, where a missing server fails the run instead.
 """
 
 import os
@@ -25,11 +26,6 @@ def _missing_service(reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _require_services(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("postgres"):
-        from django.db import connection
-
-        if connection.vendor != "postgresql":
-            _missing_service("needs PostgreSQL: run it with `make test`, or set DATABASE_URL")
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         _missing_service("needs Redis: run it with `make test`, or set REDIS_URL")
 

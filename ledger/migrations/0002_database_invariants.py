@@ -16,8 +16,6 @@
 - An entry is in its account's currency and carries its transaction's date.
 - A closed period is never reopened; an account with entries keeps its
   currency.
-
-Other databases (SQLite for a first run) rely on the posting service alone.
 """
 
 from django.db import migrations
@@ -158,17 +156,7 @@ DROP FUNCTION ledger_refuse_change();
 """
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
 
-    operations = [migrations.RunPython(install, remove, elidable=False)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD, elidable=False)]

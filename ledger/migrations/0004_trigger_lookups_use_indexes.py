@@ -16,19 +16,13 @@ FUNCTIONS = [
 ]
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for function in FUNCTIONS:
-            schema_editor.execute(f"ALTER FUNCTION {function} SET enable_seqscan = off", params=None)
-
-
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for function in FUNCTIONS:
-            schema_editor.execute(f"ALTER FUNCTION {function} RESET enable_seqscan", params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0003_account_currency_label")]
 
-    operations = [migrations.RunPython(install, remove, elidable=False)]
+    operations = [
+        migrations.RunSQL(
+            [f"ALTER FUNCTION {function} SET enable_seqscan = off" for function in FUNCTIONS],
+            [f"ALTER FUNCTION {function} RESET enable_seqscan" for function in FUNCTIONS],
+            elidable=False,
+        )
+    ]

@@ -58,17 +58,7 @@ DROP FUNCTION sharedcosts_allocation_frozen();
 """
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("sharedcosts", "0002_historicalallocation_historicalcostpool_and_more")]
 
-    operations = [migrations.RunPython(install, remove, elidable=False)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD, elidable=False)]

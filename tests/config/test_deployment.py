@@ -1,5 +1,6 @@
 """The frame of the product: production settings, compose, services."""
 
+import importlib
 import os
 import secrets
 import subprocess
@@ -19,7 +20,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -27,9 +28,9 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 PRODUCTION = {
-    "DEBUG": "0",
     "ALLOWED_HOSTS": "partenariat.example.org",
-    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    "DATABASE_URL": "postgres://aireouverte:secret@db.example.org:5432/aireouverte",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
 
@@ -44,7 +45,38 @@ def test_production_settings_pass_the_deployment_check_without_warning():
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64), "DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set in production" in result.stderr
+
+
+def test_the_production_module_holds_production_values(monkeypatch):
+    """Imported in this process with production-like values, not only through a subprocess."""
+    for name, value in {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}.items():
+        monkeypatch.setenv(name, value)
+    # Loaded afresh, base included, so that both read the values above.
+    loaded = {name: sys.modules.pop(name, None) for name in ("config.settings.base", "config.settings.production")}
+    production = importlib.import_module("config.settings.production")
+    try:
+        assert production.DEBUG is False
+        assert production.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        assert production.DATABASES["default"]["HOST"] == "db.example.org"
+        assert production.MIDDLEWARE[1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+        assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+        assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+        assert production.CELERY_BROKER_URL == "redis://redis.example.org:6379/0"
+        assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    finally:
+        for name, module in loaded.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
 
 
 def test_the_interface_is_french_first_with_english_available():

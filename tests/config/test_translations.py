@@ -1,5 +1,6 @@
 """Both catalogues are complete, compiled, and hold every string we write."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -43,7 +44,7 @@ def test_the_catalogues_hold_every_string_of_the_code(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "fr", "--no-location", "--ignore", "bench"],
         cwd=copy,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": os.environ["DATABASE_URL"]},
         capture_output=True,
         text=True,
     )

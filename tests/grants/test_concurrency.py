@@ -39,7 +39,7 @@ def run_command(*args: str, app_name: str = "grants-test-run") -> subprocess.Pop
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "PGAPPNAME": app_name,
     }
     return subprocess.Popen(

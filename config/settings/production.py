@@ -1,0 +1,37 @@
+"""Production: the image, wsgi, the worker and the scheduler load these.
+
+They refuse to start without a ``SECRET_KEY`` or a ``DATABASE_URL``, and
+pass ``manage.py check --deploy``. Behind the proxy, HTTPS is told by its
+``X-Forwarded-Proto`` header.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import MIDDLEWARE, STORAGES, database_from_url, env_bool
+
+DEBUG = False
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production: give a long random SECRET_KEY.")
+
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production, e.g. postgres://user:pass@host:5432/name.")
+DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+
+# gunicorn serves the static files through WhiteNoise, compressed and with hashed names.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
