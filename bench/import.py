@@ -6,7 +6,7 @@ bench makes a throw-away database with Django's test machinery and drops it.
 
 - Set-up (not timed): 200 parties taking part in one cost pool; two French
   CSV files (semicolons, ``1 234,56 $`` amounts) of 10,000 rows each.
-- Ours: ``ledger.imports.file_import`` of each file, not a dry run: reading,
+- Ours: ``spreadsheets.runs.file_import`` of each file, not a dry run: reading,
   validating every row, all or nothing in one transaction; each expense
   created and posted to the ledger under its row's idempotency key.
 - Raw: the same rows with ``bulk_create``, in one database transaction: the
@@ -37,13 +37,13 @@ from django.db import connection  # noqa: E402
 from django.db import transaction as db_transaction  # noqa: E402
 from moneyed import Money  # noqa: E402
 
-from ledger.imports import file_import  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ledger.models import Entry, FiscalPeriod, Party, PartyKind, Sector, Transaction  # noqa: E402
 from sharedcosts.models import CostPool, Expense, MeansDeclaration, Participation  # noqa: E402
 from sharedcosts.resources import ExpenseResource, MeansDeclarationResource  # noqa: E402
 from sharedcosts.services import pool_cost_account, pool_position_account  # noqa: E402
+from spreadsheets.runs import file_import  # noqa: E402
 
 ROWS = 10_000
 PARTIES = 200

@@ -37,7 +37,7 @@ from grants.services import (
     programme_create,
 )
 from grants.resources import FundingProgrammeResource, GrantResource, ReportRequirementResource
-from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
+from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.errors import DomainError
 from ledger.money import money_format
 from ledger.roles import is_administrator, is_finance

@@ -27,8 +27,8 @@ from grants.models import (
 from grants.services import grant_create, programme_create
 from ledger.errors import DomainError
 from ledger.models import Party
-from ledger.resources import SpreadsheetResource, column
-from ledger.widgets import BooleanWidget, ChoiceWidget, CurrencyWidget, DateWidget, DecimalWidget, LookupWidget, MoneyAmountWidget
+from spreadsheets.resources import SpreadsheetResource, column
+from spreadsheets.widgets import BooleanWidget, ChoiceWidget, CurrencyWidget, DateWidget, DecimalWidget, LookupWidget, MoneyAmountWidget
 
 BUDGET_COLUMNS = {
     BudgetLine.SALARIES: "budget salaires",

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
@@ -10,17 +9,15 @@ from django.utils.translation import gettext_lazy
 from moneyed import Money
 from simple_history.admin import SimpleHistoryAdmin
 
-from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
-
 from ledger.admin_actions import each_selected
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
-from ledger.imports import RowError, import_job_start, importable_resources, job_progress
-from ledger.models import Account, Entry, FiscalPeriod, ImportJob, Membership, Party, Transaction, TransactionKind
+from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.resources import MembershipResource, PartyResource
 from ledger.roles import is_administrator, is_finance
 from ledger.services import Line, fiscal_period_close, transaction_post, transaction_reverse
+from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -200,65 +197,3 @@ class TransactionAdmin(admin.ModelAdmin):
             "lines": lines,
         }
         return TemplateResponse(request, "admin/ledger/transaction/adjustment.html", context)
-
-
-class ImportJobForm(forms.ModelForm):
-    """Start the background import of a large file (more than 1,000 rows)."""
-
-    what = forms.ChoiceField(label=gettext_lazy("what is imported"))
-    file = forms.FileField(label=gettext_lazy("file"), help_text=gettext_lazy("XLSX, or CSV separated by commas or semicolons."))
-
-    class Meta:
-        model = ImportJob
-        fields = ["dry_run"]
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["what"].choices = sorted(importable_resources().items(), key=lambda item: item[1])
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    """Each person sees the imports they started, with their progress and result."""
-
-    form = ImportJobForm
-    list_display = ["filename", "resource", "status", "progress", "created_at", "finished_at"]
-    readonly_fields = ["filename", "resource", "status", "progress", "summary", "errors", "created_at", "finished_at"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportJob]:
-        queryset = super().get_queryset(request).defer("content")
-        return queryset if request.user.is_superuser else queryset.filter(created_by=request.user)
-
-    def get_fields(self, request: HttpRequest, obj: ImportJob | None = None) -> list[str]:
-        return ["what", "file", "dry_run"] if obj is None else self.readonly_fields
-
-    def get_readonly_fields(self, request: HttpRequest, obj: ImportJob | None = None) -> list[str]:
-        return [] if obj is None else self.readonly_fields
-
-    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
-        return False
-
-    @admin.display(description=gettext_lazy("progress"))
-    def progress(self, job: ImportJob) -> str:
-        return f"{job_progress(job)} / {job.total_rows}"
-
-    @admin.display(description=gettext_lazy("result"))
-    def summary(self, job: ImportJob) -> str:
-        return job.result.get("summary", "")
-
-    @admin.display(description=gettext_lazy("errors"))
-    def errors(self, job: ImportJob) -> str:
-        return "\n".join(
-            str(RowError(error["row"], error["column"], error["message"])) for error in job.result.get("errors", [])
-        )
-
-    def save_model(self, request: HttpRequest, obj: ImportJob, form: ImportJobForm, change: bool) -> None:
-        upload = form.cleaned_data["file"]
-        job = import_job_start(
-            resource_path=form.cleaned_data["what"],
-            data=upload.read(),
-            filename=upload.name,
-            user=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        obj.pk = job.pk

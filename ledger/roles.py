@@ -45,7 +45,7 @@ def require_administrator(
         raise error(message, code="not_administrator")
 
 
-STAFF_APPS = ("ledger", "grants", "sharedcosts")
+STAFF_APPS = ("ledger", "grants", "sharedcosts", "spreadsheets")
 FINANCE_ACTIONS = ("view", "add", "change")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 
-from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
+from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.errors import DomainError
 from ledger.money import money_format

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.models import Party, Transaction
-from ledger.resources import BulkSpreadsheetResource, SpreadsheetResource, column
 from ledger.services import transactions_post
-from ledger.widgets import (
+from spreadsheets.resources import BulkSpreadsheetResource, SpreadsheetResource, column
+from spreadsheets.widgets import (
     BooleanWidget,
     ChoiceWidget,
     CurrencyWidget,

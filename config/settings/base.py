@@ -167,8 +167,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# django-import-export (issue 7): every import runs in one transaction; a file over the limit is refused;
-# formulae are escaped by our own widgets (ledger.widgets.escape_formula), which read them back.
+# django-import-export: every import runs in one transaction; a file over the limit is refused;
+# formulae are escaped by our own widgets (spreadsheets.widgets.escape_formula), which read them back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES", 10 * 1024 * 1024))

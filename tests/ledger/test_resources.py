@@ -1,6 +1,6 @@
-from ledger.imports import file_export, file_import
 from ledger.models import Party
 from ledger.resources import PartyResource
+from spreadsheets.runs import file_export, file_import
 
 
 def test_a_formula_in_a_name_is_exported_harmlessly_and_round_trips(db):

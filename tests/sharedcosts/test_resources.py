@@ -1,3 +1,7 @@
+from spreadsheets.registry import IMPORTABLE
+from spreadsheets.runs import file_export, file_import
+
+
 def test_admin_has_import_and_export_buttons(admin_client, db):
     response = admin_client.get("/admin/sharedcosts/expense/import/")
     assert response.status_code == 200
@@ -8,8 +12,6 @@ def test_admin_has_import_and_export_buttons(admin_client, db):
 def test_two_rows_for_the_same_expense_written_differently_are_refused(db, administrator):
     from pathlib import Path
 
-    from ledger.imports import file_import
-    from portal.resources import IMPORTABLE
     from sharedcosts.models import Expense
 
     samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -28,9 +30,7 @@ def test_two_rows_for_the_same_expense_written_differently_are_refused(db, admin
 def test_a_dry_run_of_expenses_posts_nothing(db, administrator):
     from pathlib import Path
 
-    from ledger.imports import file_import
     from ledger.models import Transaction
-    from portal.resources import IMPORTABLE
 
     samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
     for name, path in (("partenaires", "01-partenaires.csv"), ("regroupements", "03-regroupements.csv"), ("participations", "04-participations.csv")):
@@ -43,9 +43,6 @@ def test_a_dry_run_of_expenses_posts_nothing(db, administrator):
 def _pools_imported(administrator):
     from pathlib import Path
 
-    from ledger.imports import file_import
-    from portal.resources import IMPORTABLE
-
     samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
     for name, path in (("partenaires", "01-partenaires.csv"), ("regroupements", "03-regroupements.csv"), ("participations", "04-participations.csv")):
         assert file_import(IMPORTABLE[name](), (samples / path).read_bytes(), dry_run=False, user=administrator).saved
@@ -55,8 +52,6 @@ def _pools_imported(administrator):
 def test_in_kind_contributions_are_recorded_once_and_credited_later(db, administrator):
     from decimal import Decimal
 
-    from ledger.imports import file_import
-    from portal.resources import IMPORTABLE
     from sharedcosts.models import InKindContribution
 
     samples = _pools_imported(administrator)
@@ -69,8 +64,6 @@ def test_in_kind_contributions_are_recorded_once_and_credited_later(db, administ
 
 
 def test_bad_in_kind_rows_are_row_errors_and_nothing_is_recorded(db, administrator):
-    from ledger.imports import file_import
-    from portal.resources import IMPORTABLE
     from sharedcosts.models import InKindContribution
 
     _pools_imported(administrator)
@@ -91,8 +84,6 @@ def test_an_in_kind_contribution_already_credited_is_not_changed_by_an_import(db
 
     from django.core.management import call_command
 
-    from ledger.imports import file_export, file_import
-    from portal.resources import IMPORTABLE
     from sharedcosts.models import InKindContribution
 
     call_command("seed_demo", stdout=StringIO())

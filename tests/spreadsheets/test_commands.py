@@ -1,5 +1,6 @@
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -7,6 +8,8 @@ from django.core.management import CommandError, call_command
 from grants.models import Grant
 from ledger.models import Party, Transaction
 from sharedcosts.models import CostPool, Expense, MeansDeclaration, Participation
+from spreadsheets.models import ImportJob
+from spreadsheets.tasks import run_import_job
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 ORDER = [
@@ -121,15 +124,11 @@ def test_export_to_xlsx_and_back(samples_imported, tmp_path):
 
 
 def test_background_import_queues_a_job(db, administrator, django_capture_on_commit_callbacks):
-    from unittest import mock
-
-    from ledger.models import ImportJob
-    from ledger.tasks import run_import_job
-
     out = StringIO()
     with mock.patch.object(run_import_job, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
         call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--background", stdout=out)
     job = ImportJob.objects.get()
+    assert job.resource == "partenaires"
     delay.assert_called_once_with(job.pk)
     assert f"Import job {job.pk} queued." in out.getvalue()
     run_import_job.apply(args=[job.pk])

@@ -4,13 +4,19 @@ Amounts are read the French way (``1 234,56 $``, non-breaking spaces,
 ``1234,56``) as well as ``1234.56``; money is written as its amount in one
 column and its currency in another. Every refusal is a ``ValueError`` with a
 translated message, which django-import-export reports as the row's error
-on that column. Numbers are Decimal, never float.
+on that column. Numbers are Decimal, never float. Text is written so that a
+spreadsheet never runs it as a formula (:func:`escape_formula`), and read back
+as it was (:func:`cell_text`).
+
+A base module of the app: it knows no domain app and never imports
+:mod:`spreadsheets.registry`, so every app's ``resources.py`` may build on it.
 """
 
+import json
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -86,9 +92,7 @@ class DecimalWidget(widgets.Widget):
             return None
         number = parse_decimal(value)
         if self.places is not None:
-            from ledger.money import money_round
-
-            rounded = money_round(number, settings.DEFAULT_CURRENCY).amount if self.places == 2 else number
+            rounded = number.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
             if rounded != number:
                 raise ValueError(
                     _("“%(value)s” has more than %(places)d decimals.") % {"value": cell_text(value), "places": self.places}
@@ -261,8 +265,6 @@ class JSONWidget(widgets.Widget):
     """A small JSON object in one cell, such as a rule's parameters: ``{"base_fraction": "0.5"}``."""
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> dict:
-        import json
-
         text = cell_text(value)
         if text == "":
             return {}
@@ -275,6 +277,4 @@ class JSONWidget(widgets.Widget):
         return parsed
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        import json
-
         return json.dumps(value, sort_keys=True, ensure_ascii=False) if value else ""

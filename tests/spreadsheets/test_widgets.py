@@ -5,7 +5,7 @@ import pytest
 from moneyed import Money
 
 from ledger.models import PartyKind, Sector
-from ledger.widgets import (
+from spreadsheets.widgets import (
     BooleanWidget,
     ChoiceWidget,
     CurrencyWidget,

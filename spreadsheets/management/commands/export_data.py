@@ -1,10 +1,12 @@
+"""Export one of the models the registry names as CSV or XLSX: ``export_data partenaires file.xlsx``."""
+
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ledger.imports import file_export
-from portal.resources import EXPORTABLE
+from spreadsheets.registry import EXPORTABLE
+from spreadsheets.runs import file_export
 
 
 class Command(BaseCommand):

@@ -1,10 +1,13 @@
+"""Import a CSV or XLSX file into one of the models the registry names: ``import_data depenses file.csv``."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.imports import file_import, import_job_start
-from portal.resources import IMPORTABLE
+from spreadsheets.jobs import import_job_start
+from spreadsheets.registry import IMPORTABLE
+from spreadsheets.runs import file_import
 
 
 class Command(BaseCommand):
@@ -31,9 +34,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         if background:
-            resource = IMPORTABLE[model]
             job = import_job_start(
-                resource_path=f"{resource.__module__}.{resource.__qualname__}",
+                resource_key=model,
                 data=path.read_bytes(),
                 filename=path.name,
                 user=person,

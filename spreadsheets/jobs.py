@@ -1,0 +1,35 @@
+"""A large spreadsheet imported in the background: keep the file, queue its import, read its progress.
+
+:func:`import_job_start` keeps the file in an :class:`~spreadsheets.models.ImportJob`
+and queues :func:`spreadsheets.tasks.run_import_job` once the job is
+committed; the task runs :func:`spreadsheets.runs.import_job_run`. The run
+lives beside the other import runs rather than here because this module
+imports the task, and the task imports the run: so the imports go one way.
+"""
+
+from typing import Any
+
+from django.core.cache import cache
+
+from config.celery import queue_after_commit
+from spreadsheets.models import ImportJob
+from spreadsheets.reading import size_check
+from spreadsheets.tasks import run_import_job
+
+ASYNC_THRESHOLD = 1000  # rows above which a file is better imported as a job than while the person waits
+
+
+def import_job_start(*, resource_key: str, data: bytes, filename: str, user: Any = None, dry_run: bool = False) -> ImportJob:
+    """Keep the file and queue the import of the resource that :mod:`spreadsheets.registry` names ``resource_key``."""
+    size_check(data)
+    job = ImportJob.objects.create(
+        created_by=user, resource=resource_key, filename=filename, content=data, dry_run=dry_run
+    )
+    queue_after_commit(run_import_job, job.pk)
+    return job
+
+
+def job_progress(*, job: ImportJob) -> int:
+    """Rows read so far: live from the cache while the job runs (its transaction is not committed yet)."""
+    live = cache.get(job.progress_key)
+    return max(job.processed_rows, live or 0)

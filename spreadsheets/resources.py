@@ -1,0 +1,134 @@
+"""The base every app's resources use: full validation of each row, no duplicate rows, progress.
+
+:class:`SpreadsheetResource` validates each row fully and refuses a row that
+repeats another; :class:`BulkSpreadsheetResource` checks rows in memory and
+inserts them by batches. Columns are named in French; amounts and their
+currencies have columns of their own (:mod:`spreadsheets.widgets`).
+
+A base module of the app: it knows no domain app and never imports
+:mod:`spreadsheets.registry`. The arrows go one way: each domain app's
+``resources.py`` (``ledger``, ``grants``, ``sharedcosts``) builds on this
+module and on :mod:`spreadsheets.widgets`, and the registry imports those
+``resources.py``; so nothing here may import the registry or a domain app.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+
+from spreadsheets.reading import header_normalise
+from spreadsheets.widgets import LookupWidget, TextWidget
+
+PROGRESS_EVERY = 100
+
+
+def column(attribute: str | None, name: str, widget: Any = None, **kwargs: Any) -> Field:
+    return Field(attribute=attribute, column_name=name, widget=widget or TextWidget(), **kwargs)
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """Imports that validate each row fully, refuse duplicate rows, and report progress."""
+
+    required_columns: tuple[str, ...] = ()
+    importable = True  # False for a model exported only: its rows are written by services, never imported
+    line_numbers: list[int] | None = None
+    progress = None
+    import_user = None
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        skip_diff = False
+        skip_html_diff = True
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        self.import_user = kwargs.get("user") or self.import_user
+        by_normal = {header_normalise(field.column_name): field.column_name for field in self.get_import_fields()}
+        if dataset.headers:
+            dataset.headers = [by_normal.get(header_normalise(header), header) for header in dataset.headers]
+        self._seen: dict[str, int] = {}
+        self.already_imported = 0
+        for resource_field in self.fields.values():
+            if isinstance(resource_field.widget, LookupWidget):
+                resource_field.widget.reset()
+
+    def row_fingerprint(self, row: dict[str, Any]) -> str:
+        content = [[key, str(row.get(key, "")).strip()] for key in sorted(row)]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        fingerprint = self.row_fingerprint(row)
+        number = kwargs.get("row_number", 0)
+        line = self.line_numbers[number - 1] if self.line_numbers and number else number
+        if fingerprint in self._seen:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: [_("This row repeats row %(row)s.") % {"row": self._seen[fingerprint]}]}
+            )
+        self._seen[fingerprint] = line
+
+    def after_import_row(self, row: dict[str, Any], row_result: Any, **kwargs: Any) -> None:
+        number = kwargs.get("row_number", 0)
+        if self.progress is not None and number % PROGRESS_EVERY == 0:
+            self.progress(number)
+
+    def export_field(self, field: Field, instance: Any, **kwargs: Any) -> str:
+        value = super().export_field(field, instance, **kwargs)
+        return "" if value is None else value
+
+
+class PreloadedInstanceLoader(BaseInstanceLoader):
+    """Finds an existing row by its import id fields in memory: one query for the whole file."""
+
+    def __init__(self, resource: Any, dataset: Any = None) -> None:
+        super().__init__(resource, dataset)
+        self.fields = [resource.fields[name] for name in resource.get_import_id_fields() if name in resource.fields]
+        self.existing = (
+            {
+                tuple(getattr(instance, field.attribute) for field in self.fields): instance
+                for instance in resource.get_queryset()
+            }
+            if self.fields and not resource._meta.force_init_instance
+            else {}
+        )
+
+    def get_instance(self, row: dict[str, Any]) -> Any:
+        try:
+            key = tuple(field.clean(row) for field in self.fields)
+        except ValueError:
+            return None  # the row's own import reports the error on its column
+        return self.existing.get(key)
+
+
+class BulkSpreadsheetResource(SpreadsheetResource):
+    """Rows checked in memory (no query a row), then inserted by batches of 1,000.
+
+    The model's field validators still run (``clean_fields``); its foreign keys
+    were found by the widgets and its check constraints are checked by the
+    database when the batch is inserted.
+    """
+
+    class Meta(SpreadsheetResource.Meta):
+        use_bulk = True
+        batch_size = 1000
+        instance_loader_class = PreloadedInstanceLoader
+
+    def validate_instance(self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True) -> None:
+        errors = dict(import_validation_errors or {})
+        foreign_keys = [field.name for field in instance._meta.concrete_fields if field.is_relation]
+        try:
+            instance.clean_fields(exclude=[*errors, *foreign_keys])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name in foreign_keys:
+            field = instance._meta.get_field(name)
+            if not field.null and getattr(instance, field.attname) is None and name not in errors:
+                errors[name] = [str(field.error_messages["null"])]
+        if errors:
+            raise ValidationError(errors)

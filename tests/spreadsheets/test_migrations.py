@@ -1,0 +1,49 @@
+"""The ImportJob model's move from the ledger keeps its rows, its permissions, and names resources by key."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from spreadsheets.models import ImportJob
+
+FROM_LEDGER = ("spreadsheets", "0001_importjob_from_ledger")
+BY_KEY = ("spreadsheets", "0002_jobs_name_their_resource_by_key")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _migrate(target: tuple[str, str | None]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    ContentType.objects.clear_cache()
+
+
+def test_a_job_stored_with_a_python_path_names_its_resource_by_key_and_back(administrator):
+    expenses = ImportJob.objects.create(created_by=administrator, resource="depenses", filename="d.csv", content=b"d")
+    unknown = ImportJob.objects.create(created_by=administrator, resource="x", filename="x.csv", content=b"x")
+    try:
+        _migrate(FROM_LEDGER)
+        assert ImportJob.objects.get(pk=expenses.pk).resource == "sharedcosts.resources.ExpenseResource"
+        assert ImportJob.objects.get(pk=unknown.pk).resource == "x"
+    finally:
+        _migrate(BY_KEY)
+    assert ImportJob.objects.get(pk=expenses.pk).resource == "depenses"
+    assert ImportJob.objects.get(pk=unknown.pk).resource == "x"
+
+
+def test_the_rows_the_content_type_and_its_permissions_follow_the_model(administrator):
+    job = ImportJob.objects.create(created_by=administrator, resource="partenaires", filename="p.csv", content=b"p")
+    content_type = ContentType.objects.get_for_model(ImportJob)
+    view = Permission.objects.get(content_type=content_type, codename="view_importjob")
+    try:
+        _migrate(("spreadsheets", None))
+        content_type.refresh_from_db()
+        assert (content_type.app_label, content_type.model) == ("ledger", "importjob")
+    finally:
+        _migrate(BY_KEY)
+    content_type.refresh_from_db()
+    assert (content_type.app_label, content_type.model) == ("spreadsheets", "importjob")
+    assert Permission.objects.get(pk=view.pk).content_type_id == content_type.pk
+    assert ImportJob.objects.get(pk=job.pk).filename == "p.csv"

@@ -1,0 +1,38 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from spreadsheets.reading import ImportFileError, table_read
+
+HEADER = "nom;catégorie;secteur\n"
+
+
+def test_semicolon_csv_in_utf8_with_bom():
+    table = table_read(("\ufeff" + HEADER + "Été jeunesse;library;nord\n").encode("utf-8"))
+    assert table.dataset.headers == ["nom", "categorie", "secteur"]
+    assert table.dataset[0][0] == "Été jeunesse"
+
+
+def test_comma_csv_in_windows_1252_and_empty_lines_keep_their_line_numbers():
+    data = "nom,catégorie,secteur\n\nÉcole des Hauts,education,sud\n,,\nCégep,education,nord\n".encode("cp1252")
+    table = table_read(data)
+    assert [row[0] for row in table.dataset] == ["École des Hauts", "Cégep"]
+    assert table.lines == [3, 5]
+
+
+def test_xlsx_with_numbers_as_decimals():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Valeur"])
+    sheet.append(["A", 1234.56])
+    stream = io.BytesIO()
+    book.save(stream)
+    table = table_read(stream.getvalue(), "x.xlsx")
+    assert str(table.dataset[0][1]) == "1234.56"
+
+
+def test_a_file_over_the_limit_is_refused(settings):
+    settings.IMPORT_EXPORT_MAX_FILE_BYTES = 1024
+    with pytest.raises(ImportFileError):
+        table_read(b"x" * 2048)

@@ -1,0 +1,42 @@
+from django.utils import translation
+
+from ledger.models import Party
+from ledger.resources import PartyResource
+from spreadsheets.runs import file_import
+
+HEADER = "nom;catégorie;secteur\n"
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(db):
+    report = file_import(PartyResource(), b"a" * (50 * 1024 * 1024 + 1), dry_run=False)
+    assert not report.ok and report.errors[0].row == 1 and "50,0 Mo" in report.errors[0].message
+
+
+def test_dry_run_saves_nothing_then_confirm_saves(db):
+    data = (HEADER + "Bibliothèque de Saint-Jérôme;Bibliothèque;Sud\n").encode()
+    report = file_import(PartyResource(), data, dry_run=True)
+    assert report.ok and report.created == 1 and report.preview
+    assert not Party.objects.exists()
+    report = file_import(PartyResource(), data, dry_run=False)
+    assert report.saved and Party.objects.get().kind == "library"
+
+
+def test_one_wrong_row_saves_nothing_and_names_row_and_column(db):
+    data = (HEADER + "Bibliothèque;library;sud\n\nPolice;police;ouest\n").encode()
+    report = file_import(PartyResource(), data, dry_run=False)
+    assert not Party.objects.exists()
+    assert [(e.row, e.column) for e in report.errors] == [(4, "secteur")]
+    assert "Ligne 4, colonne « secteur »" in str(report.errors[0])
+
+
+def test_wrong_and_missing_headers(db):
+    report = file_import(PartyResource(), "nom;type de partenaire\nA;library\n".encode(), dry_run=False)
+    columns = {e.column for e in report.errors}
+    assert {"catégorie", "secteur", "type de partenaire"} <= columns
+    assert not Party.objects.exists()
+
+
+def test_errors_read_in_french(db):
+    with translation.override("fr-ca"):
+        report = file_import(PartyResource(), (HEADER + "A;library;ouest\n").encode(), dry_run=False)
+    assert report.errors and report.errors[0].column == "secteur"
