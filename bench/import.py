@@ -128,8 +128,6 @@ def raw(parties: list[Party], pool: CostPool) -> float:
 
 def main() -> None:
     started = time.perf_counter()
-    if connection.vendor != "postgresql":
-        print("bench/import.py needs PostgreSQL: set DATABASE_URL (scripts/with-services --durable ...)")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         user = get_user_model().objects.create_superuser("bench", password="x")
