@@ -14,7 +14,11 @@ chooses: ``system``, ``embedded`` or a folder holding ``initdb`` and
 PostgreSQL refuses to run as root: as root, the server runs as the system's
 ``postgres`` user, or as a system user made for it when there is none.
 
-Run as a command: ``python -m config.local_postgres start|stop|url|bin [DATA_DIR]``.
+The server has the two roles of production (config/database_roles.py): an
+owner that migrates and an application role that reads and writes rows.
+
+Run as a command: ``python -m config.local_postgres start|stop|url|bin [DATA_DIR]``;
+``start`` prints the ``export`` lines of ``DATABASE_URL`` and ``DATABASE_OWNER_URL``.
 """
 
 import argparse
@@ -25,10 +29,14 @@ import shutil
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "aire_ouverte"
 SUPERUSER = "postgres"
+# The two roles of production (config/database_roles.py): the owner migrates, the application reads and writes rows.
+OWNER_ROLE = "aire_owner"
+APPLICATION_ROLE = "aire_app"
 SERVICE_USER = "aire-ouverte-db"
 FLOOR_VERSION = 15
 
@@ -141,14 +149,23 @@ def running_port(data_dir: Path) -> int | None:
     return int(lines[3])
 
 
-def url(data_dir: Path, *, database: str = DATABASE_NAME) -> str | None:
-    """The connection URL of the server running on ``data_dir``, or None."""
+@dataclass(frozen=True)
+class LocalDatabase:
+    url: str
+    owner_url: str
+
+    def shell_exports(self) -> str:
+        return f"export DATABASE_URL={self.url}\nexport DATABASE_OWNER_URL={self.owner_url}"
+
+
+def url(data_dir: Path, *, role: str = APPLICATION_ROLE, database: str = DATABASE_NAME) -> str | None:
+    """The URL by which ``role`` reaches the server running on ``data_dir``, or None when none runs."""
     port = running_port(data_dir)
-    return None if port is None else f"postgres://{SUPERUSER}@127.0.0.1:{port}/{database}"
+    return None if port is None else f"postgres://{role}@127.0.0.1:{port}/{database}"
 
 
-def server_start(*, data_dir: Path, durable: bool = True, choice: str | None = None) -> str:
-    """Make (once) and start the server on ``data_dir``; return the URL of its database.
+def server_start(*, data_dir: Path, durable: bool = True, choice: str | None = None) -> LocalDatabase:
+    """Make (once) and start the server on ``data_dir``; return how its two roles reach its database.
 
     Safe to repeat: a server already running there is left as it is. The
     data survives a stop and a start. ``durable=False`` turns fsync off,
@@ -171,18 +188,22 @@ def server_start(*, data_dir: Path, durable: bool = True, choice: str | None = N
         log = data_dir / "server.log"
         _run([programs / "pg_ctl", "-D", data_dir, "-o", options, "-l", log, "-w", "-t", "60", "start"], user=user, log=log)
     _database_ensure(data_dir)
-    found = url(data_dir)
-    assert found is not None
-    return found
+    return LocalDatabase(url=url(data_dir) or "", owner_url=url(data_dir, role=OWNER_ROLE) or "")
 
 
 def _database_ensure(data_dir: Path) -> None:
+    """The owner role (which may create the test databases), the application role, and the owner's database."""
     import psycopg
 
-    with psycopg.connect(url(data_dir, database="postgres"), autocommit=True) as connection:
+    with psycopg.connect(url(data_dir, role=SUPERUSER, database="postgres"), autocommit=True) as connection:
+        roles = {row[0] for row in connection.execute("SELECT rolname FROM pg_roles")}
+        if OWNER_ROLE not in roles:
+            connection.execute(f'CREATE ROLE "{OWNER_ROLE}" LOGIN CREATEDB')
+        if APPLICATION_ROLE not in roles:
+            connection.execute(f'CREATE ROLE "{APPLICATION_ROLE}" LOGIN')
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}" OWNER "{OWNER_ROLE}"')
 
 
 def server_stop(*, data_dir: Path, fast: bool = False) -> None:
@@ -208,7 +229,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_intermixed_args(argv)
     try:
         if args.action == "start":
-            print(server_start(data_dir=args.data_dir, durable=not args.throw_away))
+            print(server_start(data_dir=args.data_dir, durable=not args.throw_away).shell_exports())
         elif args.action == "stop":
             server_stop(data_dir=args.data_dir, fast=args.throw_away)
         elif args.action == "url":

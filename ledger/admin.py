@@ -16,7 +16,7 @@ from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.resources import MembershipResource, PartyResource
 from ledger.roles import is_administrator, is_finance
-from ledger.services import Line, fiscal_period_close, transaction_post, transaction_reverse
+from ledger.services import Line, fiscal_period_close, fiscal_period_open, transaction_post, transaction_reverse
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 
@@ -64,7 +64,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(FiscalPeriod)
-class FiscalPeriodAdmin(admin.ModelAdmin):
+class FiscalPeriodAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "is_closed", "closed_at", "closed_by"]
     fields = ["start_year", "is_closed", "closed_at", "closed_by"]
     readonly_fields = ["is_closed", "closed_at", "closed_by"]
@@ -75,6 +75,14 @@ class FiscalPeriodAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: FiscalPeriod | None = None) -> bool:
         return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user)
+
+    def save_model(self, request: HttpRequest, obj: FiscalPeriod, form, change: bool) -> None:
+        """A period is only ever added here (its fields are read-only after), through the service."""
+        if not change:
+            fiscal_period_open(start_year=obj.start_year, opened_by=request.user)
 
     @admin.action(description=gettext_lazy("Close the selected fiscal periods"))
     def close_periods(self, request: HttpRequest, queryset: QuerySet[FiscalPeriod]) -> None:

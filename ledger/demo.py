@@ -17,7 +17,7 @@ from moneyed import Money
 
 from ledger.models import AccountType, FiscalPeriod, Membership, MembershipRole, Party, PartyKind, Sector
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
-from ledger.services import Line, account_get_or_create, transaction_post
+from ledger.services import Line, account_get_or_create, fiscal_period_open, transaction_post
 
 DEMO_PASSWORD = "demo-aire-ouverte"
 SITE_NAME = "Aire ouverte Laurentides (Saint-Jérôme)"
@@ -196,6 +196,8 @@ def extra_partners_seed(count: int) -> int:
 def ledger_demo_seed(*, today: date, partners: int = 0) -> dict[str, object]:
     parties = parties_seed()
     users = users_seed(parties)
+    # The demo's history starts in the previous fiscal year; the current and next open on their own.
+    fiscal_period_open(start_year=FiscalPeriod.year_of(today) - 1, opened_by=users["administrateur"])
     transactions_seed(parties, users["finances"], today)
     extra_partners_seed(partners)
     return {"parties": parties, "users": users}

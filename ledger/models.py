@@ -12,6 +12,7 @@ delete them (see the migration that installs the triggers).
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -130,10 +131,16 @@ class Account(models.Model):
         return f"{self.code} · {self.name}"
 
 
+FIRST_FISCAL_YEAR = 2000
+LAST_FISCAL_YEAR = 2100
+
+
 class FiscalPeriod(models.Model):
     """A fiscal year, 1 April to 31 March, named by the year it starts in."""
 
-    start_year = models.PositiveSmallIntegerField(_("starting year"), primary_key=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("starting year"), primary_key=True, validators=[MinValueValidator(FIRST_FISCAL_YEAR), MaxValueValidator(LAST_FISCAL_YEAR)]
+    )
     is_closed = models.BooleanField(_("closed"), default=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -144,6 +151,7 @@ class FiscalPeriod(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fiscal period")

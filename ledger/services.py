@@ -23,7 +23,17 @@ from moneyed import Money
 
 from ledger.bulk import entries_insert, transactions_insert_unless_keys_exist
 from ledger.errors import PeriodError, PostingError
-from ledger.models import Account, AccountType, Entry, FiscalPeriod, Party, Transaction, TransactionKind
+from ledger.models import (
+    FIRST_FISCAL_YEAR,
+    LAST_FISCAL_YEAR,
+    Account,
+    AccountType,
+    Entry,
+    FiscalPeriod,
+    Party,
+    Transaction,
+    TransactionKind,
+)
 from ledger.money import is_whole_minor_units
 from ledger.roles import require_administrator
 
@@ -110,12 +120,15 @@ def _check_lines(lines: Sequence[Line]) -> None:
             )
 
 
-def _check_periods_open(start_years: set[int]) -> None:
-    """Refuse a closed fiscal period; open the missing ones.
+def _periods_refusals(start_years: set[int]) -> dict[int, PostingError]:
+    """Why each of these fiscal periods refuses a posting, if it does; opens the current and next ones.
 
     A plain read: this runs for every posting. Under concurrency the
     database's trigger holds the period FOR SHARE while the posting commits,
-    so a period closed meanwhile still refuses it.
+    so a period closed meanwhile still refuses it. The current fiscal year
+    and the next one are opened on their first posting; any other must be
+    opened by an administrator, so that a mistyped year (2019, 2099) is
+    refused instead of opening a period nobody meant.
     """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -125,15 +138,25 @@ def _check_periods_open(start_years: set[int]) -> None:
             sorted(start_years),
         )
         known = dict(cursor.fetchall())
+    current = FiscalPeriod.year_of(timezone.localdate())
+    refusals: dict[int, PostingError] = {}
     for start_year in sorted(start_years):
+        period = str(FiscalPeriod(start_year=start_year))
         if known.get(start_year):
-            raise PostingError(
+            refusals[start_year] = PostingError(
                 _("The fiscal period %(period)s is closed; post the correction in an open period."),
                 code="closed_period",
-                params={"period": str(FiscalPeriod(start_year=start_year))},
+                params={"period": period},
             )
-        if start_year not in known:
+        elif start_year not in known and start_year in (current, current + 1):
             FiscalPeriod.objects.get_or_create(start_year=start_year)
+        elif start_year not in known:
+            refusals[start_year] = PostingError(
+                _("The fiscal period %(period)s is not open; an administrator opens it before anything is posted in it."),
+                code="no_period",
+                params={"period": period},
+            )
+    return refusals
 
 
 def _request_hash(*, lines: Sequence[Line], day: date, kind: str, reverses: Transaction | None) -> str:
@@ -184,6 +207,28 @@ def _check_request(request: PostingRequest) -> str:
 
 
 MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
+def _check_same_request(txn: Transaction, fingerprint: str) -> None:
+    if txn.request_hash != fingerprint:
+        raise PostingError(
+            _("The key %(key)s was already used for transaction #%(id)s, which records something else; nothing was posted."),
+            code="key_reused",
+            params={"key": txn.idempotency_key, "id": txn.pk},
+        )
+
+
+def _posted_before(requests: Sequence[PostingRequest], refusals: dict[int, PostingError]) -> dict[str, Transaction]:
+    """The transactions already posted for the requests whose period refuses; the period's refusal for any other."""
+    blocked = [request for request in requests if FiscalPeriod.year_of(request.date) in refusals]
+    posted = {
+        txn.idempotency_key: txn
+        for txn in Transaction.objects.filter(idempotency_key__in=[request.idempotency_key for request in blocked])
+    }
+    for request in blocked:
+        if request.idempotency_key not in posted:
+            raise refusals[FiscalPeriod.year_of(request.date)]
+    return posted
+
+
 def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResult]:
     """Post many transactions in one go, all or nothing; results in the order asked.
 
@@ -204,9 +249,13 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
                 params={"key": request.idempotency_key},
             )
     with transaction.atomic():
-        _check_periods_open({FiscalPeriod.year_of(request.date) for request in requests})
-        now = timezone.now()
         unique_requests = list({request.idempotency_key: request for request in requests}.values())
+        refusals = _periods_refusals({FiscalPeriod.year_of(request.date) for request in requests})
+        # A retry of what was posted before its period closed answers with
+        # that transaction; only what is new is refused by the period.
+        existing = _posted_before(unique_requests, refusals) if refusals else {}
+        unique_requests = [request for request in unique_requests if request.idempotency_key not in existing]
+        now = timezone.now()
         rows = [
             Transaction(
                 date=request.date,
@@ -223,17 +272,10 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
         ]
         inserted = transactions_insert_unless_keys_exist(rows)
         taken = [row.idempotency_key for row in rows if row.idempotency_key not in inserted]
-        existing = {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)} if taken else {}
+        if taken:
+            existing |= {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
         for key, txn in existing.items():
-            if txn.request_hash != fingerprints[key]:
-                raise PostingError(
-                    _(
-                        "The key %(key)s was already used for transaction #%(id)s, which records something "
-                        "else; nothing was posted."
-                    ),
-                    code="key_reused",
-                    params={"key": key, "id": txn.pk},
-                )
+            _check_same_request(txn, fingerprints[key])
         for row in rows:
             row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, row.posted_at))
         by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
@@ -315,6 +357,30 @@ def transaction_reverse(
         posted_by=posted_by,
         reverses=original,
     )
+
+
+def fiscal_period_open(*, start_year: int, opened_by: AbstractBaseUser) -> FiscalPeriod:
+    """Open a fiscal year that postings may be dated in, beyond the current and next ones (opened on their own).
+
+    An administrator's decision, kept in the period's history: a year of
+    the past to record late documents in, or one further ahead for a
+    multi-year grant.
+    """
+    require_administrator(opened_by, error=PeriodError, message=_("Only an administrator can open a fiscal period."))
+    if not FIRST_FISCAL_YEAR <= start_year <= LAST_FISCAL_YEAR:
+        raise PeriodError(
+            _("A fiscal year starts between %(first)s and %(last)s."),
+            code="year_out_of_range",
+            params={"first": FIRST_FISCAL_YEAR, "last": LAST_FISCAL_YEAR},
+        )
+    with transaction.atomic():
+        period = FiscalPeriod.objects.select_for_update().filter(start_year=start_year).first()
+        if period is not None:
+            return period
+        period = FiscalPeriod(start_year=start_year)
+        period._history_user = opened_by
+        period.save(force_insert=True)
+    return period
 
 
 def fiscal_period_close(*, period: FiscalPeriod, closed_by: AbstractBaseUser, today: date | None = None) -> FiscalPeriod:

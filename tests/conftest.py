@@ -1,7 +1,9 @@
 """Fixtures shared by the whole suite.
 
 The suite runs on PostgreSQL (the test settings refuse to start without
-it). Tests marked ``redis`` need a Redis server: ``make test`` starts one;
+it), as production does: its database is created, migrated and flushed by
+the owner role, and every test runs as the application role, which may only
+read and write rows (config/database_roles.py). Tests marked ``redis`` need a Redis server: ``make test`` starts one;
 run without it, such a test is skipped with the reason, except under
 ``CI=true``, where a missing server fails the run instead.
 """
@@ -12,7 +14,9 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 
-from ledger.models import Account, AccountType, Party, PartyKind, Sector
+from config.database_roles import application_credentials, credentials_switch, owner_credentials
+
+from ledger.models import Account, AccountType, FiscalPeriod, Party, PartyKind, Sector
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -24,10 +28,43 @@ def _missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """The test database is created and migrated by the owner role."""
+    owner = owner_credentials()
+    if owner is not None:
+        credentials_switch("default", owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Once created and migrated, the database is used as the application role; dropped by the owner."""
+    owner = owner_credentials()
+    if owner is None:
+        yield
+        return
+    credentials_switch("default", application_credentials("default"))
+    yield
+    credentials_switch("default", owner)
+
+
 @pytest.fixture(autouse=True)
 def _require_services(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         _missing_service("needs Redis: run it with `make test`, or set REDIS_URL")
+
+
+# The fiscal years the suite posts in, opened as an administrator would before posting.
+TEST_FISCAL_YEARS = range(2023, 2029)
+
+
+@pytest.fixture(autouse=True)
+def _fiscal_periods_open(request: pytest.FixtureRequest) -> None:
+    """Tests that reach the database find the fiscal years they post in open."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    FiscalPeriod.objects.bulk_create([FiscalPeriod(start_year=year) for year in TEST_FISCAL_YEARS], ignore_conflicts=True)
 
 
 @pytest.fixture

@@ -85,7 +85,9 @@ TEMPLATES = [
     },
 ]
 
-# Each module sets DATABASES: PostgreSQL everywhere, from DATABASE_URL.
+# Each module sets DATABASES: PostgreSQL everywhere, from DATABASE_URL, the
+# application's role. The owner's role, when another, migrates (config/database_roles.py).
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

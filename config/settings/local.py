@@ -22,7 +22,8 @@ if os.environ.get("DATABASE_URL"):
 else:
     try:
         server = server_start(data_dir=VAR_DIR / "postgres", choice=os.environ.get("PG_BIN") or "embedded")
-        DATABASES = {"default": database_from_url(server)}
+        DATABASES = {"default": database_from_url(server.url)}
+        DATABASE_OWNER_URL = server.owner_url
     except LocalPostgresError as error:
         from django.core.exceptions import ImproperlyConfigured
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from config.local_postgres import bin_dir, running_port, server_start, server_stop, url
+from config.local_postgres import LocalDatabase, bin_dir, running_port, server_start, server_stop, url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +22,18 @@ cash = Account.objects.create(code="CASH", name="Encaisse", type=AccountType.ASS
 fund = Account.objects.create(code="FUND", name="Fonds", type=AccountType.EQUITY, currency="CAD")
 transaction_post(
     lines=[Line(account=cash, amount=Money("1234.56", "CAD")), Line(account=fund, amount=Money("-1234.56", "CAD"))],
-    date=date(2026, 5, 1), kind="adjustment", idempotency_key="embedded:1", memo="Parents & Jeunes",
+    date=date.today(), kind="adjustment", idempotency_key="embedded:1", memo="Parents & Jeunes",
 )
 """
 
 
-def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+def manage(*args: str, database: LocalDatabase) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "DATABASE_OWNER_URL": database.owner_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
     )
@@ -37,8 +42,8 @@ def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def embedded_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("embedded") / "postgres"
-    database_url = server_start(data_dir=data_dir, durable=False, choice="embedded")
-    yield data_dir, database_url
+    database = server_start(data_dir=data_dir, durable=False, choice="embedded")
+    yield data_dir, database
     server_stop(data_dir=data_dir, fast=True)
 
 
@@ -51,13 +56,13 @@ def test_the_embedded_programs_come_from_the_wheel_and_are_postgresql_16():
 
 @pytest.mark.slow
 def test_the_embedded_server_migrates_with_the_triggers_that_refuse_editing_posted_money(embedded_server):
-    data_dir, database_url = embedded_server
-    migrated = manage("migrate", "--no-input", database_url=database_url)
+    data_dir, database = embedded_server
+    migrated = manage("migrate", "--no-input", database=database)
     assert migrated.returncode == 0, migrated.stderr
-    posted = manage("shell", "-c", POST_ONE_TRANSACTION, database_url=database_url)
+    posted = manage("shell", "-c", POST_ONE_TRANSACTION, database=database)
     assert posted.returncode == 0, posted.stderr
 
-    with psycopg.connect(url(data_dir), autocommit=True) as connection:
+    with psycopg.connect(database.url, autocommit=True) as connection:
         version = connection.execute("SHOW server_version_num").fetchone()[0]
         triggers = {row[0] for row in connection.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
         with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="posted money is immutable"):
@@ -70,9 +75,9 @@ def test_the_embedded_server_migrates_with_the_triggers_that_refuse_editing_post
 
 
 def test_starting_twice_keeps_the_one_server_and_stopping_stops_it(embedded_server):
-    data_dir, database_url = embedded_server
+    data_dir, database = embedded_server
     port = running_port(data_dir)
-    assert server_start(data_dir=data_dir, durable=False, choice="embedded") == database_url
+    assert server_start(data_dir=data_dir, durable=False, choice="embedded") == database
     assert running_port(data_dir) == port
     server_stop(data_dir=data_dir, fast=True)
     assert running_port(data_dir) is None

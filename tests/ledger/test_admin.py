@@ -102,7 +102,7 @@ def test_a_partner_user_cannot_reach_the_adjustment_form(client, django_user_mod
 
 
 def test_closing_a_period_from_the_admin_needs_an_administrator(client, administrator, staff_client):
-    FiscalPeriod.objects.create(start_year=2020)
+    FiscalPeriod.objects.get_or_create(start_year=2020)
     changelist = reverse("admin:ledger_fiscalperiod_changelist")
     staff_client.post(changelist, {"action": "close_periods", "_selected_action": [2020]})
     assert not FiscalPeriod.objects.get(pk=2020).is_closed

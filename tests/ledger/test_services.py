@@ -120,7 +120,7 @@ def test_mixed_currencies_must_balance_in_each_currency(cash, party_account, day
 
 
 def test_posting_into_a_closed_period_is_refused(cash, party_account, administrator):
-    FiscalPeriod.objects.create(start_year=2024)
+    FiscalPeriod.objects.get_or_create(start_year=2024)
     fiscal_period_close(period=FiscalPeriod.objects.get(pk=2024), closed_by=administrator, today=date(2025, 5, 1))
     with pytest.raises(PostingError) as refused:
         pay(cash, party_account, date(2024, 12, 1))
@@ -171,7 +171,7 @@ def test_a_transaction_of_a_closed_period_is_reversed_in_an_open_one(cash, party
 
 
 def test_only_an_administrator_closes_a_period_and_only_once_it_has_ended(finance_user, administrator):
-    period = FiscalPeriod.objects.create(start_year=2025)
+    period = FiscalPeriod.objects.get_or_create(start_year=2025)[0]
     with pytest.raises(PeriodError) as refused:
         fiscal_period_close(period=period, closed_by=finance_user, today=date(2026, 5, 1))
     assert refused.value.code == "not_administrator"
