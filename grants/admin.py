@@ -417,7 +417,7 @@ from grants.models import (  # noqa: E402
     ReportRequirement,
     ReportStatus,
 )
-from grants.reports import report_accept, report_request_changes, requirements_generate  # noqa: E402
+from grants.services import report_accept, report_request_changes, requirements_generate  # noqa: E402
 
 
 @admin.register(ReportRequirement)
