@@ -5,8 +5,8 @@ held while its grant owes a report, released, cancelled with its grant, or
 its payment is reversed. :func:`instalments_record` writes each of these
 outcomes, for the daily run's hundreds at once as for one instalment paid
 by hand: one ``UPDATE`` for all of them and one ``INSERT`` of their history
-rows, so the audit trail (django-simple-history) shows who changed what and
-when, whatever the path.
+rows (:func:`grants.history.history_record`), so the audit trail shows who
+changed what and when, whatever the path.
 """
 
 from collections.abc import Sequence
@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 
+from grants.history import history_record
 from grants.holds import HoldReason
 from grants.models import Grant, Instalment, InstalmentStatus
 from ledger.models import Transaction
@@ -74,7 +75,7 @@ def instalments_record(
             instalment.paid_at = now
         instalments.append(instalment)
     _outcomes_write(instalments)
-    Instalment.history.bulk_history_create(instalments, update=True, default_user=recorded_by, default_date=now)
+    history_record(model=Instalment, ids=[instalment.pk for instalment in instalments], at=now, changed_by=recorded_by)
 
 
 def _outcomes_write(instalments: list[Instalment]) -> None:

@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from grants.errors import GrantError
+from grants.history import history_record
 from grants.models import (
     BudgetLine,
     FundingProgramme,
@@ -222,13 +223,16 @@ def grants_activate(*, grant_ids: Collection[int], activated_by: AbstractBaseUse
     order, so two runs activating the same grants wait for each other
     instead of deadlocking.
     """
-    approved = list(
-        Grant.objects.select_for_update().filter(pk__in=grant_ids, status=GrantStatus.APPROVED).order_by("pk")
-    )
-    for grant in approved:
-        grant.status = GrantStatus.ACTIVE
-    if approved:
-        bulk_update_with_history(approved, Grant, ["status"], default_user=activated_by)
+    with transaction.atomic():
+        approved = list(
+            Grant.objects.select_for_update()
+            .filter(pk__in=grant_ids, status=GrantStatus.APPROVED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if approved:
+            Grant.objects.filter(pk__in=approved).update(status=GrantStatus.ACTIVE)
+            history_record(model=Grant, ids=approved, at=timezone.now(), changed_by=activated_by)
     return len(approved)
 
 
