@@ -15,8 +15,25 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from moneyed import Money
 
-from grants.models import FundingProgramme, Grant, GrantPurpose, ScheduleFrequency
-from grants.services import disbursements_post_due, grant_approve, grant_create, programme_create
+from grants.models import (
+    FundingProgramme,
+    Grant,
+    GrantPurpose,
+    ProjectReport,
+    ReportContent,
+    ReportRequirement,
+    ScheduleFrequency,
+)
+from grants.services import (
+    ReportData,
+    disbursements_post_due,
+    grant_approve,
+    grant_create,
+    programme_create,
+    report_accept,
+    report_request_changes,
+    report_save,
+)
 from ledger.models import FiscalPeriod, Party
 
 
@@ -216,8 +233,6 @@ REPORTS = [
 
 
 def _report_data(grant: Grant, *, complete: bool = True):
-    from grants.reports import ReportData
-
     lines = list(grant.budget_lines.all())
     return ReportData(
         **(NARRATIVE if complete else {"activities": NARRATIVE["activities"]}),
@@ -231,9 +246,6 @@ def _report_data(grant: Grant, *, complete: bool = True):
 
 def reports_demo_seed(*, today: date, grants: list[Grant], users: dict[str, AbstractUser]) -> dict[str, object]:
     """Report requirements and reports in each state; run again, it finds what it made before."""
-    from grants.models import ProjectReport, ReportContent, ReportRequirement
-    from grants.reports import report_accept, report_request_changes, report_save
-
     by_title = {grant.title: grant for grant in grants}
     finance = users["finances"]
     made = {}

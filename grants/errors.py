@@ -5,3 +5,7 @@ from ledger.errors import DomainError
 
 class GrantError(DomainError):
     """A programme, grant or instalment cannot be changed as asked; nothing was written."""
+
+
+class ReportError(GrantError):
+    """A report cannot be written, submitted or reviewed as asked; nothing was written."""

@@ -14,9 +14,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from config.celery import AT_LEAST_ONCE
-from grants.services import disbursements_post_due
+from grants.services import disbursements_post_due, report_reminders_send
 
 TASK_NAME = "grants.post_due_disbursements"
+
 
 @shared_task(name=TASK_NAME, **AT_LEAST_ONCE)
 def post_due_disbursements(today: str | None = None) -> dict[str, object]:
@@ -31,7 +32,5 @@ REMINDERS_TASK_NAME = "grants.send_report_reminders"
 @shared_task(name=REMINDERS_TASK_NAME, **AT_LEAST_ONCE)
 def send_report_reminders(today: str | None = None) -> dict[str, int]:
     """Email the report reminders due on ``today`` (ISO date; default: the local date), each once."""
-    from grants.reports import report_reminders_send
-
     day = date.fromisoformat(today) if today else timezone.localdate()
     return report_reminders_send(today=day)

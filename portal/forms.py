@@ -1,4 +1,4 @@
-"""The portal's forms: they check what was typed; :mod:`grants.reports` decides."""
+"""The portal's forms: they check what was typed; :mod:`grants.services` decides."""
 
 from decimal import Decimal
 
@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.errors import ReportError
 from grants.models import BudgetLine, Grant, ReportContent, ReportRequirement
-from grants.reports import ATTACHMENT_MAX_BYTES, ReportData, ReportError, attachment_check
+from grants.services import ATTACHMENT_MAX_BYTES, ReportData, attachment_check
 
 PRIVACY_NOTE = gettext_lazy(
     "Describe activities, never young people: no names, initials, photos, ages with places or any detail "

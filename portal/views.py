@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from moneyed import Money
 
+from grants.errors import ReportError
 from grants.models import ProjectReportVersion, ReportStatus
-from grants.reports import ReportError, contact_language_record, report_save
+from grants.services import contact_language_record, report_save
 from ledger.models import FiscalPeriod, Membership, TransactionKind
 from ledger.money import money_format
 from ledger.selectors import party_statement

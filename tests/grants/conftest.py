@@ -1,12 +1,14 @@
 """Fixtures of the grants tests: a funded programme and a way to make grants."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from moneyed import Money
 
-from grants.models import FundingProgramme, Grant, GrantPurpose, ScheduleFrequency
-from grants.services import grant_approve, grant_create, programme_create
+from grants.models import FundingProgramme, Grant, GrantPurpose, ReportContent, ReportKind, ReportRequirement, ScheduleFrequency
+from grants.services import ReportData, grant_approve, grant_create, programme_create
+from ledger.models import Membership
 
 
 def cad(amount: str) -> Money:
@@ -61,3 +63,42 @@ def make_grant(programme, party, finance_user, administrator):
         return grant
 
     return make
+
+
+RUN_DAY = date(2025, 6, 1)
+"""A day of the daily run: the first of the default grant's instalments (1 May) is due, the others not."""
+
+
+def amounts(grant: Grant) -> list[tuple[int, date, Money, str]]:
+    """The grant's instalments as (number, due date, amount, status), in order."""
+    return [(i.sequence, i.due_date, i.amount, i.status) for i in grant.instalments.order_by("sequence")]
+
+
+@pytest.fixture
+def member(django_user_model, party):
+    user = django_user_model.objects.create_user(username="membre", password="x", email="membre@example.org")
+    Membership.objects.create(user=user, party=party)
+    return user
+
+
+@pytest.fixture
+def grant(make_grant):
+    return make_grant(dates=[date(2025, 5, 1), date(2025, 9, 1), date(2026, 1, 15)])
+
+
+@pytest.fixture
+def requirement(grant):
+    return ReportRequirement.objects.create(
+        grant=grant, kind=ReportKind.INTERIM, content=ReportContent.BOTH, due_date=date(2025, 8, 15)
+    )
+
+
+def complete(**changes) -> ReportData:
+    data = ReportData(
+        activities="Six soirées", what_worked="Le transport", what_did_not="Le dimanche",
+        partners_involved="Ville", youth_12_17=30, youth_18_25=20, activities_held=6, municipalities_reached=2,
+        spending={"activities": Decimal("2500.00")},
+    )
+    for name, value in changes.items():
+        setattr(data, name, value)
+    return data

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from grants.models import Grant, GrantStatus
+from grants.models import Grant, GrantStatus, InstalmentStatus
 
 from .conftest import cad
 
@@ -100,3 +100,25 @@ def test_a_programme_added_in_the_admin_is_funded(admin_client_of, finance_user)
     assert response.status_code == 302
     programme = FundingProgramme.objects.get(name="Nouveau")
     assert account_balance(account=programme.fund_account) == cad("5000.00")
+
+
+def test_the_plan_reports_action_plans_each_selected_grant_once(admin_client_of, finance_user, make_grant):
+    grant = make_grant()
+    client = admin_client_of(finance_user)
+    url = reverse("admin:grants_grant_changelist")
+    for _ in range(2):
+        client.post(url, {"action": "plan_reports", "_selected_action": [grant.pk]})
+    assert grant.report_requirements.count() == 2
+
+
+def test_the_instalment_actions_tell_each_refusal_in_the_services_words(admin_client_of, administrator, make_grant):
+    grant = make_grant(approve=False)
+    instalment = grant.instalments.get(sequence=1)
+    url = reverse("admin:grants_instalment_changelist")
+    client = admin_client_of(administrator)
+    for action in ("pay_now", "reverse_payments"):
+        response = client.post(url, {"action": action, "_selected_action": [instalment.pk]}, follow=True)
+        refusals = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+        assert len(refusals) == 1 and refusals[0].startswith("Le versement 1 ")
+    instalment.refresh_from_db()
+    assert instalment.status == InstalmentStatus.SCHEDULED

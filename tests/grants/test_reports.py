@@ -1,38 +1,33 @@
-"""Project reports: requirements, versions, review, holds, attachments and reminders."""
+"""Project reports: requirements, versions, review, holds and attachments."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.holds import hold_reasons
+from grants.errors import ReportError
 from grants.models import (
-    ContactLanguage,
     InstalmentStatus,
     ProjectReport,
     ProjectReportVersion,
-    ReminderSent,
     ReportContent,
     ReportKind,
     ReportRequirement,
     ReportStatus,
 )
-from grants.reports import (
-    ReportData,
-    ReportError,
+from grants.services import (
     attachment_check,
-    contact_language_record,
-    overdue_reports,
+    disbursements_post_due,
     report_accept,
-    report_reminders_send,
     report_request_changes,
     report_save,
+    reports_overdue,
     requirements_generate,
 )
-from grants.services import disbursements_post_due
 from ledger.models import Membership
+
+from .conftest import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -46,40 +41,10 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def member(django_user_model, party):
-    user = django_user_model.objects.create_user(username="membre", password="x", email="membre@example.org")
-    Membership.objects.create(user=user, party=party)
-    return user
-
-
-@pytest.fixture
 def outsider(django_user_model, other_party):
     user = django_user_model.objects.create_user(username="autre", password="x", email="autre@example.org")
     Membership.objects.create(user=user, party=other_party)
     return user
-
-
-@pytest.fixture
-def grant(make_grant):
-    return make_grant(dates=[date(2025, 5, 1), date(2025, 9, 1), date(2026, 1, 15)])
-
-
-@pytest.fixture
-def requirement(grant):
-    return ReportRequirement.objects.create(
-        grant=grant, kind=ReportKind.INTERIM, content=ReportContent.BOTH, due_date=date(2025, 8, 15)
-    )
-
-
-def complete(**changes) -> ReportData:
-    data = ReportData(
-        activities="Six soirées", what_worked="Le transport", what_did_not="Le dimanche",
-        partners_involved="Ville", youth_12_17=30, youth_18_25=20, activities_held=6, municipalities_reached=2,
-        spending={"activities": Decimal("2500.00")},
-    )
-    for name, value in changes.items():
-        setattr(data, name, value)
-    return data
 
 
 def test_requirements_are_generated_from_the_grant_s_period_once(grant):
@@ -214,10 +179,10 @@ def test_accepting_one_report_leaves_the_hold_while_another_is_overdue(grant, re
     assert grant.instalments.filter(status=InstalmentStatus.HELD).exists()
 
 
-def test_the_hold_provider_is_registered_and_names_only_overdue_unaccepted_reports(grant, requirement):
-    assert overdue_reports([grant], date(2025, 8, 15)) == {}
-    assert set(overdue_reports([grant], date(2025, 8, 16))) == {grant.pk}
-    assert hold_reasons(grants=[grant], today=date(2025, 8, 16))[grant.pk].code == "overdue_report"
+def test_only_overdue_unaccepted_reports_give_a_reason_to_hold(grant, requirement):
+    assert reports_overdue(grants=[grant], today=date(2025, 8, 15)) == {}
+    assert set(reports_overdue(grants=[grant], today=date(2025, 8, 16))) == {grant.pk}
+    assert reports_overdue(grants=[grant], today=date(2025, 8, 16))[grant.pk].code == "overdue_report"
 
 
 def test_requesting_changes_needs_a_comment(requirement, member, finance_user):
@@ -227,65 +192,3 @@ def test_requesting_changes_needs_a_comment(requirement, member, finance_user):
     assert refusal.value.code == "comment_required"
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-
-
-def test_reminders_go_before_and_when_late_once_each_in_each_member_s_language(
-    requirement, member, django_user_model, party, settings
-):
-    english = django_user_model.objects.create_user(username="english", password="x", email="en@example.org")
-    Membership.objects.create(user=english, party=party)
-    contact_language_record(user=english, language="en")
-    settings.REPORT_REMINDER_DAYS_BEFORE = 14
-
-    assert report_reminders_send(today=date(2025, 7, 31)) == {"before": 0, "late": 0}
-    assert report_reminders_send(today=date(2025, 8, 1)) == {"before": 1, "late": 0}
-    assert report_reminders_send(today=date(2025, 8, 5)) == {"before": 0, "late": 0}
-    by_address = {message.to[0]: message for message in mail.outbox}
-    assert set(by_address) == {"membre@example.org", "en@example.org"}
-    assert "août" in by_address["membre@example.org"].subject
-    assert "Aug" in by_address["en@example.org"].subject
-
-    mail.outbox.clear()
-    assert report_reminders_send(today=date(2025, 8, 16)) == {"before": 0, "late": 1}
-    assert report_reminders_send(today=date(2025, 8, 17)) == {"before": 0, "late": 0}
-    assert len(mail.outbox) == 2
-    assert ReminderSent.objects.filter(requirement=requirement).count() == 2
-    assert ContactLanguage.objects.get(user=english).language == "en"
-
-
-def test_no_reminder_for_a_submitted_report(requirement, member):
-    report_save(requirement=requirement, user=member, data=complete(), submit=True)
-    assert report_reminders_send(today=date(2025, 8, 16), days_before=14) == {"before": 0, "late": 0}
-    assert not mail.outbox
-
-
-def test_the_reminders_task_wraps_the_service(requirement, member):
-    from grants.tasks import send_report_reminders
-
-    assert send_report_reminders("2025-08-16") == {"before": 0, "late": 1}
-
-
-def test_the_demo_has_reports_in_each_state_and_one_held_instalment():
-    from django.core.management import call_command
-
-    from grants.models import Instalment
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    states = set(ProjectReport.objects.values_list("status", flat=True))
-    assert states == {"draft", "submitted", "changes_requested", "resubmitted", "accepted"}
-    assert ReportRequirement.objects.filter(report__isnull=True).exists()  # the overdue one, not started
-    held = Instalment.objects.get(status=InstalmentStatus.HELD)
-    assert held.grant.party.memberships.exists()  # a demo partner user can see it
-    assert ProjectReportVersion.objects.filter(report__status="resubmitted", number=2).exists()
-
-
-def test_the_members_language_is_written_only_when_it_changes(django_user_model, django_assert_num_queries):
-    from grants.models import ContactLanguage
-
-    member = django_user_model.objects.create_user(username="langue", password="x")
-    contact_language_record(user=member, language="en")
-    with django_assert_num_queries(1):
-        contact_language_record(user=member, language="en")
-    contact_language_record(user=member, language="fr-ca")
-    assert list(ContactLanguage.objects.filter(user=member).values_list("language", flat=True)) == ["fr-ca"]

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from grants.models import InstalmentStatus
-from grants.tasks import TASK_NAME, post_due_disbursements
+from grants.tasks import TASK_NAME, post_due_disbursements, send_report_reminders
 from ledger.models import Transaction, TransactionKind
 
 
@@ -37,6 +37,11 @@ def test_the_task_is_a_thin_wrapper_around_the_service(make_grant):
         "failures": {},
     }
     assert post_due_disbursements.acks_late and post_due_disbursements.reject_on_worker_lost
+
+
+@pytest.mark.django_db
+def test_the_reminders_task_wraps_the_service(requirement, member):
+    assert send_report_reminders("2025-08-16") == {"before": 0, "late": 1}
 
 
 @pytest.mark.django_db

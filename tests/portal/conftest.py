@@ -11,7 +11,7 @@ from django.db import connections
 from moneyed import Money
 
 from grants.models import GrantPurpose, ReportContent, ReportKind, ReportRequirement, ScheduleFrequency
-from grants.reports import ReportData, report_save
+from grants.services import ReportData, report_save
 from grants.services import disbursements_post_due, grant_approve, grant_create, programme_create
 from ledger.models import Membership
 from sharedcosts.models import CostPool, Participation, PoolKind

@@ -19,7 +19,7 @@ from grants.models import (
     ReportRequirement,
     ReportStatus,
 )
-from grants.reports import report_request_changes
+from grants.services import report_request_changes
 
 from .conftest import PDF
 

@@ -12,15 +12,12 @@
    instalments when no other required report is overdue, or ask for changes
    with a comment (:func:`report_request_changes`); the partner then
    resubmits.
-4. :func:`overdue_reports` is the hold provider of :mod:`grants.holds`,
-   registered in :class:`grants.apps.GrantsConfig`.
-5. :func:`report_reminders_send`, run daily by Celery beat, emails the
-   party's members before a report is due and again when it is late, once
-   each (:class:`~grants.models.ReminderSent`), in each member's language
-   (:class:`~grants.models.ContactLanguage`, the language they last used in
-   the portal; French when unknown).
+4. While a report is overdue, :func:`reports_overdue` gives the daily run
+   the reason to hold the grant's instalments.
 
-Every refusal is a :class:`ReportError` raised before anything is written.
+Reminders about the reports are :mod:`grants.services.reminders`. Every
+refusal is a :class:`grants.errors.ReportError` raised before anything is
+written.
 """
 
 from collections.abc import Mapping, Sequence
@@ -29,42 +26,30 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import filetype
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from grants.errors import GrantError
+from grants.errors import ReportError
 from grants.holds import HoldReason
 from grants.models import (
-    ContactLanguage,
     Grant,
     GrantStatus,
     ProjectReport,
     ProjectReportVersion,
-    ReminderKind,
-    ReminderSent,
     ReportAttachment,
     ReportContent,
     ReportKind,
     ReportRequirement,
     ReportStatus,
 )
-from grants.services import grant_holds_release
+from grants.services.instalments import grant_holds_release
 from ledger.models import Membership
-from ledger.money import money_format
-from ledger.roles import is_administrator, is_finance
-
-
-class ReportError(GrantError):
-    """A report cannot be written, submitted or reviewed as asked; nothing was written."""
-
+from ledger.money import is_whole_minor_units, minor_unit
+from ledger.roles import require_staff
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -90,13 +75,8 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 TEXT_TYPES = {"csv": "text/csv", "txt": "text/plain"}
 """Plain-text formats have no signature: accepted when the content is readable UTF-8 text."""
 
-OPEN_REPORT = (ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED)
 UNDER_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
 REPORTING_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
-
-
-def _is_staff(user: AbstractBaseUser | None) -> bool:
-    return user is not None and (is_finance(user) or is_administrator(user))
 
 
 def _require_member(user: AbstractBaseUser | None, grant: Grant) -> None:
@@ -105,11 +85,6 @@ def _require_member(user: AbstractBaseUser | None, grant: Grant) -> None:
     if not Membership.objects.filter(user=user, party_id=grant.party_id).exists():
         # The same message whether the grant exists or not: nothing is confirmed.
         raise ReportError(_("This report was not found."), code="not_found")
-
-
-def _require_staff(user: AbstractBaseUser | None) -> None:
-    if not _is_staff(user):
-        raise ReportError(_("Only finance staff or an administrator can review a report."), code="not_staff")
 
 
 # --- Requirements -----------------------------------------------------------------------------------------------------
@@ -177,9 +152,9 @@ def _check_data(*, data: ReportData, grant: Grant, budget_lines: Mapping[str, Mo
             raise ReportError(_("Spending amounts are numbers."), code="spending_type") from None
         if not amount.is_finite() or amount < 0:
             raise ReportError(_("Spending amounts cannot be negative."), code="spending_negative")
-        if amount != amount.quantize(Decimal("0.01")):
+        if not is_whole_minor_units(Money(amount, grant.currency)):
             raise ReportError(_("Spending amounts are in dollars and cents."), code="spending_cents")
-        spending[line] = str(amount.quantize(Decimal("0.01")))
+        spending[line] = str(amount.quantize(minor_unit(grant.currency)))
     return spending
 
 
@@ -338,7 +313,9 @@ def report_accept(*, report: ProjectReport, reviewed_by: AbstractBaseUser, today
 
     Returns the number of instalments released.
     """
-    _require_staff(reviewed_by)
+    require_staff(
+        reviewed_by, error=ReportError, message=_("Only finance staff or an administrator can review a report.")
+    )
     today = today or timezone.localdate()
     with transaction.atomic():
         report = _locked_under_review(report)
@@ -354,7 +331,9 @@ def report_accept(*, report: ProjectReport, reviewed_by: AbstractBaseUser, today
 
 def report_request_changes(*, report: ProjectReport, reviewed_by: AbstractBaseUser, comment: str) -> ProjectReport:
     """Send a submitted report back to the partner with the staff's comment."""
-    _require_staff(reviewed_by)
+    require_staff(
+        reviewed_by, error=ReportError, message=_("Only finance staff or an administrator can review a report.")
+    )
     comment = (comment or "").strip()
     if not comment:
         raise ReportError(_("Say what should change: the comment is required."), code="comment_required")
@@ -371,8 +350,11 @@ def report_request_changes(*, report: ProjectReport, reviewed_by: AbstractBaseUs
 # --- Holds ------------------------------------------------------------------------------------------------------------
 
 
-def overdue_reports(grants: Sequence[Grant], today: date) -> dict[int, HoldReason]:
-    """The hold provider: a grant waits while one of its required reports is overdue and not accepted (one query)."""
+def reports_overdue(*, grants: Sequence[Grant], today: date) -> dict[int, HoldReason]:
+    """Why each of ``grants`` waits: one of its required reports is overdue and not accepted (one query).
+
+    The daily run asks it before paying (:mod:`grants.services.disbursements`).
+    """
     reasons: dict[int, HoldReason] = {}
     overdue = _overdue(ReportRequirement.objects.filter(grant__in=[grant.pk for grant in grants]), today)
     for requirement in overdue.order_by("due_date", "pk"):
@@ -384,88 +366,3 @@ def overdue_reports(grants: Sequence[Grant], today: date) -> dict[int, HoldReaso
             % {"kind": requirement.get_kind_display().lower(), "date": requirement.due_date.isoformat()},
         )
     return reasons
-
-
-# --- Reminders --------------------------------------------------------------------------------------------------------
-
-
-def contact_language_record(*, user: AbstractBaseUser, language: str) -> None:
-    """Remember the language a user reads the portal in, for the emails sent to them.
-
-    Called on every visit of an organisation's home: it reads, and writes
-    only when the language changed.
-    """
-    if not user.is_authenticated or language not in dict(settings.LANGUAGES):
-        return
-    known = ContactLanguage.objects.filter(user=user).values_list("language", flat=True).first()
-    if known == language:
-        return
-    if known is None:
-        ContactLanguage.objects.bulk_create([ContactLanguage(user=user, language=language)], ignore_conflicts=True)
-    else:
-        ContactLanguage.objects.filter(user=user).update(language=language)
-
-
-def _reminder_message(requirement: ReportRequirement, kind: str) -> tuple[str, str]:
-    grant = requirement.grant
-    params = {
-        "kind": requirement.get_kind_display().lower(),
-        "title": grant.title,
-        "party": grant.party.name,
-        "date": date_format(requirement.due_date, "DATE_FORMAT"),
-        "amount": money_format(grant.amount),
-    }
-    if kind == ReminderKind.BEFORE:
-        subject = _("Reminder: %(kind)s due on %(date)s") % params
-        intro = _("The %(kind)s of the grant “%(title)s” (%(party)s) is due on %(date)s.") % params
-    else:
-        subject = _("Late report: %(kind)s due on %(date)s") % params
-        intro = _(
-            "The %(kind)s of the grant “%(title)s” (%(party)s) was due on %(date)s and has not been received. "
-            "The next payments of the grant may wait until it is accepted."
-        ) % params
-    body = "\n\n".join(
-        [
-            intro,
-            _("You can write and submit it in the partners’ portal."),
-            _("Reminder: a report holds counts and a description of activities, never the names of young people."),
-        ]
-    )
-    return subject, body
-
-
-def report_reminders_send(*, today: date, days_before: int | None = None) -> dict[str, int]:
-    """Email the reminders due today, each at most once; the number sent of each kind."""
-    days_before = settings.REPORT_REMINDER_DAYS_BEFORE if days_before is None else days_before
-    open_requirements = (
-        ReportRequirement.objects.filter(grant__status__in=(GrantStatus.APPROVED, GrantStatus.ACTIVE))
-        .filter(Q(report__isnull=True) | Q(report__status__in=OPEN_REPORT))
-        .select_related("grant__party")
-    )
-    due = {
-        ReminderKind.BEFORE: open_requirements.filter(
-            due_date__gte=today, due_date__lte=today + timedelta(days=days_before)
-        ).exclude(reminders__kind=ReminderKind.BEFORE),
-        ReminderKind.LATE: open_requirements.filter(due_date__lt=today).exclude(reminders__kind=ReminderKind.LATE),
-    }
-    sent = {ReminderKind.BEFORE.value: 0, ReminderKind.LATE.value: 0}
-    for kind, requirements in due.items():
-        for requirement in requirements:
-            members = list(
-                Membership.objects.filter(party_id=requirement.grant.party_id, user__is_active=True)
-                .exclude(user__email="")
-                .select_related("user__contact_language")
-            )
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(requirement=requirement, kind=kind, recipients=len(members))
-                    for membership in members:
-                        user = membership.user
-                        language = getattr(getattr(user, "contact_language", None), "language", settings.LANGUAGE_CODE)
-                        with translation.override(language):
-                            subject, body = _reminder_message(requirement, kind)
-                        send_mail(subject, body, None, [user.email])
-            except IntegrityError:
-                continue  # Another run sent it first.
-            sent[kind.value] += 1
-    return sent

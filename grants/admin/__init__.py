@@ -1,0 +1,8 @@
+"""The back office of grants: thin screens over :mod:`grants.services`, one module per story.
+
+Importing the modules registers their screens with the admin site.
+"""
+
+from grants.admin import grants, instalments, programmes, reports
+
+__all__ = ["grants", "instalments", "programmes", "reports"]

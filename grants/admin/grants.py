@@ -1,0 +1,216 @@
+"""The grants' screen: a grant made with its budget and schedule, approved, amended, cancelled, its holds released."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from grants.forms import AmendForm, GrantCreateForm
+from grants.models import BudgetLine, Grant, GrantAmendment, GrantBudgetLine, Instalment, ScheduleFrequency
+from grants.resources import GrantResource
+from grants.services import (
+    grant_amend,
+    grant_approve,
+    grant_cancel,
+    grant_create,
+    grant_holds_release,
+    requirements_generate,
+)
+from ledger.admin_actions import each_selected
+from ledger.errors import DomainError
+from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
+from ledger.roles import is_administrator, is_staff_member
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = GrantBudgetLine
+    fields = ["line", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
+        return False
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    fields = ["sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction", "paid_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["sequence"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
+        return False
+
+
+class AmendmentInline(admin.TabularInline):
+    model = GrantAmendment
+    fields = ["amended_at", "amended_by", "previous_amount", "new_amount", "previous_end_date", "new_end_date", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [GrantResource]
+    list_display = ["title", "party", "programme", "purpose", "amount", "start_date", "end_date", "status"]
+    list_filter = ["status", "purpose", "programme", "frequency"]
+    search_fields = ["title", "party__name", "programme__name"]
+    list_select_related = ["party", "programme"]
+    autocomplete_fields = ["party"]
+    inlines = [BudgetLineInline, InstalmentInline, AmendmentInline]
+    actions = ["approve_grants", "cancel_grants", "amend_grant", "release_holds", "plan_reports"]
+    readonly_fields = [
+        "programme",
+        "party",
+        "title",
+        "purpose",
+        "amount",
+        "start_date",
+        "end_date",
+        "frequency",
+        "status",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+        "cancelled_by",
+        "cancelled_at",
+        "cancel_reason",
+    ]
+
+    def get_form(self, request: HttpRequest, obj: Grant | None = None, change: bool = False, **kwargs):
+        if obj is None:
+            kwargs["form"] = GrantCreateForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Grant | None = None):
+        if obj is not None:
+            return [(None, {"fields": self.readonly_fields})]
+        return [
+            (None, {"fields": ["programme", "party", "title", "purpose", "amount", "start_date", "end_date"]}),
+            (_("Budget by line"), {"fields": [f"budget_{line.value}" for line in BudgetLine]}),
+            (_("Instalment schedule"), {"fields": ["frequency", "dates"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Grant | None = None) -> list[str]:
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request: HttpRequest, obj: Grant | None):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Grant, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        created = grant_create(
+            programme=data["programme"],
+            party=data["party"],
+            title=data["title"],
+            purpose=data["purpose"],
+            amount=data["amount"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            budget=form.budget(),
+            frequency=data["frequency"],
+            dates=data.get("dates") if data["frequency"] == ScheduleFrequency.DATES else None,
+            created_by=request.user,
+        )
+        obj.pk = created.pk
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets, change: bool) -> None:
+        """The service saved everything; the inlines are read-only."""
+
+    @admin.action(description=gettext_lazy("Approve the selected grants"))
+    def approve_grants(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        each_selected(
+            self,
+            request,
+            queryset,
+            lambda grant: grant_approve(grant=grant, approved_by=request.user),
+            done=lambda grant: _("The grant %(title)s is approved.") % {"title": grant.title},
+            name_refused=False,
+        )
+
+    @admin.action(description=gettext_lazy("Cancel the selected grants (their unpaid instalments too)"))
+    def cancel_grants(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        each_selected(
+            self,
+            request,
+            queryset,
+            lambda grant: grant_cancel(grant=grant, cancelled_by=request.user),
+            done=lambda grant: _("The grant %(title)s is cancelled.") % {"title": grant.title},
+            name_refused=False,
+        )
+
+    @admin.action(description=gettext_lazy("Amend the selected grant (amount or end date)"))
+    def amend_grant(self, request: HttpRequest, queryset: QuerySet[Grant]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one grant to amend."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:grants_grant_amend", args=[queryset.get().pk]))
+
+    @admin.action(description=gettext_lazy("Release the held instalments of the selected grants"))
+    def release_holds(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        released = sum(grant_holds_release(grant=grant) for grant in queryset)
+        self.message_user(request, _("%(count)s instalments released; they are paid at the next run.") % {"count": released})
+
+    @admin.action(description=gettext_lazy("Plan the reports of the selected grants from their period"))
+    def plan_reports(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        count = sum(len(requirements_generate(grant=grant)) for grant in queryset)
+        self.message_user(request, _("%(count)s report requirements are planned.") % {"count": count})
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/amend/", self.admin_site.admin_view(self.amend_view), name="grants_grant_amend"),
+            *super().get_urls(),
+        ]
+
+    def amend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        grant = get_object_or_404(Grant, pk=pk)
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        form = AmendForm(request.POST or None, initial={"amount": grant.amount, "end_date": grant.end_date})
+        if request.method == "POST" and form.is_valid():
+            try:
+                grant_amend(
+                    grant=grant,
+                    amended_by=request.user,
+                    amount=form.cleaned_data["amount"],
+                    end_date=form.cleaned_data["end_date"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as refusal:
+                form.add_error(None, refusal)
+            else:
+                self.message_user(request, _("The grant %(title)s is amended.") % {"title": grant.title})
+                return HttpResponseRedirect(reverse("admin:grants_grant_change", args=[grant.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Amend the grant %(title)s") % {"title": grant.title},
+            "opts": self.model._meta,
+            "grant": grant,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/grants/grant/amend.html", context)

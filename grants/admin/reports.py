@@ -1,0 +1,157 @@
+"""The reports' screens: what each grant owes, the reports partners sent and their review, the reminders sent."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.forms import ReviewForm
+from grants.models import ProjectReport, ProjectReportVersion, ReminderSent, ReportAttachment, ReportRequirement, ReportStatus
+from grants.resources import ReportRequirementResource
+from grants.services import report_accept, report_request_changes
+from ledger.errors import DomainError
+from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
+from ledger.roles import is_staff_member
+
+
+@admin.register(ReportRequirement)
+class ReportRequirementAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportRequirementResource]
+    list_display = ["grant", "kind", "content", "due_date", "report_status"]
+    list_filter = ["kind", "content", "grant__programme"]
+    search_fields = ["grant__title", "grant__party__name"]
+    date_hierarchy = "due_date"
+    list_select_related = ["grant__party", "report"]
+    autocomplete_fields = ["grant"]
+
+    @admin.display(description=gettext_lazy("report"))
+    def report_status(self, requirement: ReportRequirement) -> str:
+        report = getattr(requirement, "report", None)
+        return report.get_status_display() if report else _("Not started")
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportRequirement | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not hasattr(obj, "report"))
+
+
+class VersionInline(admin.TabularInline):
+    model = ProjectReportVersion
+    extra = 0
+    fields = ["number", "submitted_at", "submitted_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    fields = ["document", "content_type", "size", "version", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("file"))
+    def document(self, attachment: ReportAttachment) -> str:
+        requirement = attachment.report.requirement
+        url = reverse("portal:attachment", args=[requirement.grant.party_id, requirement.pk, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
+
+@admin.register(ProjectReport)
+class ProjectReportAdmin(admin.ModelAdmin):
+    list_display = ["requirement", "party", "status", "version_count", "submitted_at", "review_link"]
+    list_filter = ["status", "requirement__kind", "requirement__grant__programme"]
+    search_fields = ["requirement__grant__title", "requirement__grant__party__name"]
+    list_select_related = ["requirement__grant__party"]
+    inlines = [VersionInline, AttachmentInline]
+    readonly_fields = [
+        "requirement", "status", "activities", "what_worked", "what_did_not", "partners_involved", "youth_12_17",
+        "youth_18_25", "activities_held", "municipalities_reached", "spending", "version_count", "staff_comment",
+        "submitted_at", "reviewed_at", "reviewed_by", "review_link",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ProjectReport | None = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("party"))
+    def party(self, report: ProjectReport) -> str:
+        return report.requirement.grant.party.name
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_link(self, report: ProjectReport) -> str:
+        if report.pk is None or report.status not in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>', reverse("admin:grants_projectreport_review", args=[report.pk]),
+            _("Review"),
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="grants_projectreport_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        report = get_object_or_404(ProjectReport.objects.select_related("requirement__grant__party"), pk=pk)
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if request.POST.get("decision") == "accept":
+                    released = report_accept(report=report, reviewed_by=request.user)
+                    self.message_user(
+                        request,
+                        _("The report is accepted; %(count)s held instalments are released.") % {"count": released},
+                    )
+                else:
+                    report_request_changes(report=report, reviewed_by=request.user, comment=form.cleaned_data["comment"])
+                    self.message_user(request, _("The organisation is asked for changes."))
+            except DomainError as refusal:
+                form.add_error(None, refusal)
+            else:
+                return HttpResponseRedirect(reverse("admin:grants_projectreport_change", args=[report.pk]))
+        version = report.versions.order_by("-number").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review the report %(report)s") % {"report": report},
+            "opts": self.model._meta,
+            "report": report,
+            "version": version,
+            "form": form,
+            "under_review": report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED),
+        }
+        return TemplateResponse(request, "admin/grants/projectreport/review.html", context)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["requirement", "kind", "sent_at", "recipients"]
+    list_filter = ["kind"]
+    readonly_fields = ["requirement", "kind", "sent_at", "recipients"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,113 @@
+"""What becomes of an instalment, written in one place.
+
+Once planned, an instalment is paid, fails (tried again the next day), is
+held while its grant owes a report, released, cancelled with its grant, or
+its payment is reversed. :func:`instalments_record` writes each of these
+outcomes, for the daily run's hundreds at once as for one instalment paid
+by hand: one ``UPDATE`` for all of them and one ``INSERT`` of their history
+rows (:func:`grants.history.history_record`), so the audit trail shows who
+changed what and when, whatever the path.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.utils import timezone
+
+from grants.history import history_record
+from grants.holds import HoldReason
+from grants.models import Grant, Instalment, InstalmentStatus
+from ledger.models import Transaction
+
+UNPAID = (InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FAILED)
+"""Instalments that still owe money: a re-plan replaces them, a cancellation cancels them."""
+
+DUE = (InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED)
+"""Instalments the daily run pays once their day has come (a failure is tried again the next day)."""
+
+OUTCOME_FIELDS = ["status", "hold_reason", "failure_reason", "transaction", "paid_at"]
+OUTCOME_TYPES = ["varchar", "varchar", "varchar", "bigint", "timestamptz"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an instalment: its new status, why it waits or failed, the payment that settled it."""
+
+    status: InstalmentStatus
+    reason: str = ""
+    payment: Transaction | None = None
+
+    @classmethod
+    def paid(cls, payment: Transaction) -> "Outcome":
+        return cls(InstalmentStatus.PAID, payment=payment)
+
+    @classmethod
+    def held(cls, reason: str) -> "Outcome":
+        return cls(InstalmentStatus.HELD, reason=reason)
+
+    @classmethod
+    def failed(cls, reason: str) -> "Outcome":
+        return cls(InstalmentStatus.FAILED, reason=reason)
+
+
+def instalments_record(
+    *, outcomes: Sequence[tuple[Instalment, Outcome]], recorded_by: AbstractBaseUser | None = None
+) -> None:
+    """Record what became of each instalment, with one history row each.
+
+    A held instalment keeps only its hold reason and a failed one only its
+    failure; a payment is kept with the time it was recorded, and stays when
+    the payment is reversed. Without ``recorded_by`` the history names the
+    person of the request, if any (the daily run has none).
+    """
+    if not outcomes:
+        return
+    now = timezone.now()
+    instalments = []
+    for instalment, outcome in outcomes:
+        instalment.status = outcome.status
+        instalment.hold_reason = outcome.reason[:500] if outcome.status == InstalmentStatus.HELD else ""
+        instalment.failure_reason = outcome.reason[:1000] if outcome.status == InstalmentStatus.FAILED else ""
+        if outcome.payment is not None:
+            instalment.transaction = outcome.payment
+            instalment.paid_at = now
+        instalments.append(instalment)
+    _outcomes_write(instalments)
+    history_record(model=Instalment, ids=[instalment.pk for instalment in instalments], at=now, changed_by=recorded_by)
+
+
+def _outcomes_write(instalments: list[Instalment]) -> None:
+    """One ``UPDATE ... FROM unnest(arrays)`` for all the instalments.
+
+    Django's ``bulk_update`` builds a ``CASE`` per field and row and costs
+    more in Python than the daily run's postings themselves.
+    """
+    quote = connection.ops.quote_name
+    fields = [Instalment._meta.get_field(name) for name in OUTCOME_FIELDS]
+    columns = [field.column for field in fields]
+    values = [[getattr(instalment, field.attname) for instalment in instalments] for field in fields]
+    assignments = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns)
+    arrays = ", ".join(f"%s::{kind}[]" for kind in ["bigint", *OUTCOME_TYPES])
+    names = ", ".join(quote(column) for column in ["id", *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Instalment._meta.db_table)} AS i SET {assignments} "
+            f"FROM unnest({arrays}) AS v({names}) WHERE i.{quote('id')} = v.{quote('id')}",
+            [[instalment.pk for instalment in instalments], *values],
+        )
+
+
+def instalments_hold(*, grant: Grant, reason: HoldReason) -> int:
+    """Hold the grant's unpaid instalments with a reason shown to staff; the number held."""
+    due = list(grant.instalments.filter(status__in=DUE))
+    instalments_record(outcomes=[(instalment, Outcome.held(reason.message)) for instalment in due])
+    return len(due)
+
+
+def grant_holds_release(*, grant: Grant) -> int:
+    """Release the grant's held instalments (a report was accepted): the next run pays those due."""
+    held = list(grant.instalments.filter(status=InstalmentStatus.HELD))
+    instalments_record(outcomes=[(instalment, Outcome(InstalmentStatus.SCHEDULED)) for instalment in held])
+    return len(held)

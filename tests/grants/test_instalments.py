@@ -1,0 +1,49 @@
+"""What becomes of an instalment, written in one place with its history."""
+
+from datetime import date
+
+import pytest
+
+from grants.holds import HoldReason
+from grants.models import Instalment, InstalmentStatus
+from grants.services import Outcome, disbursements_post_due, grant_holds_release, instalments_hold, instalments_record
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_can_hold_a_grants_instalments_directly(make_grant):
+    grant = make_grant()
+    assert instalments_hold(grant=grant, reason=HoldReason(code="manual", message="Vérification")) == 3
+    assert disbursements_post_due(today=date(2026, 3, 1)).paid == 0
+
+
+def test_each_outcome_is_written_with_a_history_row_naming_who(make_grant, administrator):
+    grant = make_grant()
+    first, second, third = grant.instalments.order_by("sequence")
+    instalments_record(
+        outcomes=[(first, Outcome.held("x" * 600)), (second, Outcome.failed("Refusé par le grand livre"))],
+        recorded_by=administrator,
+    )
+    assert list(grant.instalments.order_by("sequence").values_list("status", "hold_reason", "failure_reason")) == [
+        (InstalmentStatus.HELD, "x" * 500, ""),
+        (InstalmentStatus.FAILED, "", "Refusé par le grand livre"),
+        (InstalmentStatus.SCHEDULED, "", ""),
+    ]
+    changes = Instalment.history.filter(grant_id=grant.pk, history_type="~")
+    assert sorted(changes.values_list("sequence", "status", "history_user")) == [
+        (1, InstalmentStatus.HELD, administrator.pk),
+        (2, InstalmentStatus.FAILED, administrator.pk),
+    ]
+
+    instalments_record(outcomes=[(second, Outcome.held("Rapport en retard"))])
+    second.refresh_from_db()
+    assert (second.status, second.hold_reason, second.failure_reason) == (InstalmentStatus.HELD, "Rapport en retard", "")
+
+
+def test_releasing_a_grant_schedules_its_held_instalments_again(make_grant):
+    grant = make_grant()
+    instalments_hold(grant=grant, reason=HoldReason(code="manual", message="Vérification"))
+    assert grant_holds_release(grant=grant) == 3
+    assert set(grant.instalments.values_list("status", "hold_reason")) == {(InstalmentStatus.SCHEDULED, "")}
+    assert Instalment.history.filter(grant_id=grant.pk, history_type="~", status=InstalmentStatus.SCHEDULED).count() == 3
