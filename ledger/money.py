@@ -42,6 +42,16 @@ def is_whole_minor_units(value: Money) -> bool:
     return value.amount == value.amount.quantize(minor_unit(value.currency))
 
 
+def amount_limit(*, max_digits: int, decimal_places: int) -> Decimal:
+    """The largest amount a money column of ``max_digits`` and ``decimal_places`` holds: 999 999 999 999,99."""
+    return Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
+
+
+def fits_column(value: Money, *, max_digits: int, decimal_places: int) -> bool:
+    """Whether ``value`` can be stored in such a column, so a service refuses it in words before the database does."""
+    return abs(value.amount) <= amount_limit(max_digits=max_digits, decimal_places=decimal_places)
+
+
 def money_round(amount: Decimal | int | Money, currency: Money | Currency | str) -> Money:
     """Round to the currency's minor unit, halves away from zero."""
     if isinstance(amount, Money):

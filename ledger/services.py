@@ -34,10 +34,12 @@ from ledger.models import (
     Transaction,
     TransactionKind,
 )
-from ledger.money import is_whole_minor_units
+from ledger.money import amount_limit, fits_column, is_whole_minor_units, money_format
 from ledger.roles import require_administrator
 
 MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
+ENTRY_AMOUNT = Entry._meta.get_field("amount")
+ENTRY_LIMIT = amount_limit(max_digits=ENTRY_AMOUNT.max_digits, decimal_places=ENTRY_AMOUNT.decimal_places)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,12 @@ def _check_lines(lines: Sequence[Line]) -> None:
                 _("An entry on account %(code)s is zero; every entry must move money."),
                 code="zero_entry",
                 params={"code": line.account.code},
+            )
+        if not fits_column(line.amount, max_digits=ENTRY_AMOUNT.max_digits, decimal_places=ENTRY_AMOUNT.decimal_places):
+            raise PostingError(
+                _("%(amount)s is more than the ledger holds in one entry (at most %(limit)s)."),
+                code="amount_too_large",
+                params={"amount": money_format(line.amount), "limit": money_format(Money(ENTRY_LIMIT, currency))},
             )
         if not is_whole_minor_units(line.amount):
             raise PostingError(
