@@ -2,10 +2,12 @@
 
 from datetime import date
 
+import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 from moneyed import Money
 
+from config.database_roles import owner_credentials
 from ledger.models import Entry, FiscalPeriod, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 
@@ -160,3 +162,79 @@ def test_no_entry_can_be_added_to_a_transaction_posted_earlier(cash, party_accou
         )
     assert "already posted" in str(error.value)
     assert Entry.objects.filter(transaction=txn).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_tests_run_as_an_application_role_that_owns_nothing():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolsuper, rolcreaterole, current_user <> (SELECT tableowner FROM pg_tables WHERE tablename = 'ledger_entry') "
+            "FROM pg_roles WHERE rolname = current_user"
+        )
+        superuser, creates_roles, not_the_owner = cursor.fetchone()
+    assert (superuser, creates_roles, not_the_owner) == (False, False, True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        ("SET session_replication_role = replica", "permission denied"),
+        ("ALTER TABLE ledger_entry DISABLE TRIGGER ALL", "must be owner"),
+        ("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_immutable", "must be owner"),
+        ("DROP TRIGGER ledger_entry_immutable ON ledger_entry", "must be owner"),
+        (
+            "CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NEW; END $$",
+            "permission denied for schema public",
+        ),
+        ("TRUNCATE ledger_entry", "permission denied"),
+        ("TRUNCATE ledger_transaction CASCADE", "permission denied"),
+        ("ALTER TABLE ledger_entry ADD COLUMN note text", "must be owner"),
+    ],
+)
+def test_the_application_role_cannot_switch_the_guarantees_off(cash, party_account, statement, words):
+    txn = posted(cash, party_account)
+    assert words in refused(statement)
+    assert "immutable" in refused("UPDATE ledger_entry SET amount = 0 WHERE transaction_id = %s", [txn.pk])
+    assert Entry.objects.filter(transaction=txn).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truncate_is_refused_even_to_the_owner_outside_the_flush(cash, party_account):
+    posted(cash, party_account)
+    owner = owner_credentials()
+    assert owner is not None
+    as_owner = {**owner, "NAME": connection.settings_dict["NAME"]}
+    with psycopg.connect(
+        host=as_owner["HOST"], port=as_owner["PORT"], user=as_owner["USER"], password=as_owner["PASSWORD"] or None,
+        dbname=as_owner["NAME"], autocommit=True,
+    ) as owner_connection:
+        for statement, table in (("TRUNCATE ledger_entry", "ledger_entry"), ("TRUNCATE ledger_transaction CASCADE", "ledger_transaction")):
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match=f"TRUNCATE of {table} is refused"):
+                owner_connection.execute(statement)
+    assert Entry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_closed_period_is_never_deleted_and_an_open_empty_one_may_be():
+    FiscalPeriod.objects.filter(start_year=2023).update(is_closed=True, closed_at="2024-05-01T00:00Z")
+    assert "closed and is kept" in refused("DELETE FROM ledger_fiscalperiod WHERE start_year = 2023")
+    sql("DELETE FROM ledger_fiscalperiod WHERE start_year = 2028")
+    assert sorted(FiscalPeriod.objects.values_list("start_year", flat=True)) == [2023, 2024, 2025, 2026, 2027]
+
+
+@pytest.mark.django_db
+def test_an_account_with_entries_keeps_its_party_and_type(cash, party_account, other_party):
+    posted(cash, party_account)
+    assert "keeps its currency, party and type" in refused(
+        "UPDATE ledger_account SET party_id = %s WHERE id = %s", [other_party.pk, party_account.pk]
+    )
+    assert "keeps its currency, party and type" in refused("UPDATE ledger_account SET type = 'expense' WHERE id = %s", [party_account.pk])
+    sql("UPDATE ledger_account SET name = 'Subventions reçues (renommé)' WHERE id = %s", [party_account.pk])
+    party_account.refresh_from_db()
+    assert (party_account.party, party_account.type, party_account.name) == (
+        party_account.party,
+        "income",
+        "Subventions reçues (renommé)",
+    )

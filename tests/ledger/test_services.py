@@ -11,6 +11,7 @@ from ledger.services import (
     PostingRequest,
     account_get_or_create,
     fiscal_period_close,
+    fiscal_period_open,
     transaction_post,
     transaction_reverse,
     transactions_post,
@@ -258,3 +259,62 @@ def test_a_large_batch_posts_every_request_with_its_entries(cash, party_account)
         "SITE-CASH": Decimal("-5.01"),
         "P-MDJ": Decimal("5.01"),
     }
+
+
+def test_a_retry_after_its_period_closed_answers_with_what_was_posted(cash, party_account, administrator):
+    original, _ = pay(cash, party_account, date(2024, 6, 1), key="retry:1")
+    fiscal_period_close(period=original.period, closed_by=administrator, today=date(2025, 5, 1))
+    again, created = pay(cash, party_account, date(2024, 6, 1), key="retry:1")
+    assert (again.pk, created) == (original.pk, False)
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2024, 6, 1), amount="999.00", key="retry:1")
+    assert refused.value.code == "key_reused"
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2024, 6, 2), key="retry:2")
+    assert refused.value.code == "closed_period"
+    assert Transaction.objects.count() == 1
+
+
+@pytest.mark.parametrize("year", [2019, 2099])
+def test_a_year_nobody_opened_is_refused_rather_than_opened(cash, party_account, year):
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(year, 6, 1))
+    assert refused.value.code == "no_period"
+    assert refused.value.messages == [
+        f"The fiscal period {year}-{year + 1} is not open; an administrator opens it before anything is posted in it."
+    ]
+    assert not FiscalPeriod.objects.filter(start_year=year).exists()
+    assert not Transaction.objects.exists()
+
+
+def test_the_current_and_next_fiscal_years_open_on_their_first_posting(cash, party_account, monkeypatch):
+    FiscalPeriod.objects.filter(start_year__in=[2026, 2027, 2028]).delete()
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2027, 3, 31))
+    pay(cash, party_account, date(2027, 3, 1), key="current")
+    pay(cash, party_account, date(2027, 4, 1), key="next")
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2028, 4, 1), key="after-next")
+    assert refused.value.code == "no_period"
+    assert sorted(FiscalPeriod.objects.filter(start_year__gte=2026).values_list("start_year", flat=True)) == [2026, 2027]
+
+
+def test_an_administrator_opens_another_year_and_the_history_says_who(cash, party_account, administrator, finance_user):
+    with pytest.raises(PeriodError) as refused:
+        fiscal_period_open(start_year=2019, opened_by=finance_user)
+    assert refused.value.code == "not_administrator"
+    with pytest.raises(PeriodError) as refused:
+        fiscal_period_open(start_year=1999, opened_by=administrator)
+    assert refused.value.code == "year_out_of_range"
+    period = fiscal_period_open(start_year=2019, opened_by=administrator)
+    assert fiscal_period_open(start_year=2019, opened_by=administrator) == period
+    assert [(row.history_type, row.history_user) for row in period.history.all()] == [("+", administrator)]
+    txn, created = pay(cash, party_account, date(2019, 6, 1))
+    assert created and txn.period_id == 2019
+
+
+def test_an_amount_wider_than_the_ledger_is_refused_in_words(cash, party_account):
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2025, 6, 1), amount="100000000000000.00")
+    assert refused.value.code == "amount_too_large"
+    assert "(at most 99\xa0999\xa0999\xa0999\xa0999,99\xa0$)" in refused.value.messages[0]
+    assert not Transaction.objects.exists()
