@@ -281,7 +281,8 @@ def test_a_year_nobody_opened_is_refused_rather_than_opened(cash, party_account,
         pay(cash, party_account, date(year, 6, 1))
     assert refused.value.code == "no_period"
     assert refused.value.messages == [
-        f"The fiscal period {year}-{year + 1} is not open; an administrator opens it before anything is posted in it."
+        f"L’exercice {year}-{year + 1} n’est pas ouvert; un administrateur doit l’ouvrir avant qu’on y comptabilise "
+        "quoi que ce soit."
     ]
     assert not FiscalPeriod.objects.filter(start_year=year).exists()
     assert not Transaction.objects.exists()
@@ -316,5 +317,5 @@ def test_an_amount_wider_than_the_ledger_is_refused_in_words(cash, party_account
     with pytest.raises(PostingError) as refused:
         pay(cash, party_account, date(2025, 6, 1), amount="100000000000000.00")
     assert refused.value.code == "amount_too_large"
-    assert "(at most 99\xa0999\xa0999\xa0999\xa0999,99\xa0$)" in refused.value.messages[0]
+    assert "(au plus 99\xa0999\xa0999\xa0999\xa0999,99\xa0$)" in refused.value.messages[0]
     assert not Transaction.objects.exists()
