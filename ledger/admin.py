@@ -16,7 +16,8 @@ from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.resources import MembershipResource, PartyResource
 from ledger.roles import is_administrator, is_finance
-from ledger.services import Line, fiscal_period_close, fiscal_period_open, transaction_post, transaction_reverse
+from ledger.periods import fiscal_period_close, fiscal_period_open
+from ledger.services import Line, transaction_post, transaction_reverse
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 

@@ -17,7 +17,8 @@ from moneyed import Money
 
 from ledger.models import AccountType, FiscalPeriod, Membership, MembershipRole, Party, PartyKind, Sector
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
-from ledger.services import Line, account_get_or_create, fiscal_period_open, transaction_post
+from ledger.periods import fiscal_period_open
+from ledger.services import Line, account_get_or_create, transaction_post
 
 DEMO_PASSWORD = "demo-aire-ouverte"
 SITE_NAME = "Aire ouverte Laurentides (Saint-Jérôme)"

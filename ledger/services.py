@@ -22,10 +22,8 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.bulk import entries_insert, transactions_insert_unless_keys_exist
-from ledger.errors import PeriodError, PostingError
+from ledger.errors import PostingError
 from ledger.models import (
-    FIRST_FISCAL_YEAR,
-    LAST_FISCAL_YEAR,
     Account,
     AccountType,
     Entry,
@@ -35,7 +33,6 @@ from ledger.models import (
     TransactionKind,
 )
 from ledger.money import amount_limit, fits_column, is_whole_minor_units, money_format
-from ledger.roles import require_administrator
 
 MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
 ENTRY_AMOUNT = Entry._meta.get_field("amount")
@@ -365,50 +362,3 @@ def transaction_reverse(
         posted_by=posted_by,
         reverses=original,
     )
-
-
-def fiscal_period_open(*, start_year: int, opened_by: AbstractBaseUser) -> FiscalPeriod:
-    """Open a fiscal year that postings may be dated in, beyond the current and next ones (opened on their own).
-
-    An administrator's decision, kept in the period's history: a year of
-    the past to record late documents in, or one further ahead for a
-    multi-year grant.
-    """
-    require_administrator(opened_by, error=PeriodError, message=_("Only an administrator can open a fiscal period."))
-    if not FIRST_FISCAL_YEAR <= start_year <= LAST_FISCAL_YEAR:
-        raise PeriodError(
-            _("A fiscal year starts between %(first)s and %(last)s."),
-            code="year_out_of_range",
-            params={"first": FIRST_FISCAL_YEAR, "last": LAST_FISCAL_YEAR},
-        )
-    with transaction.atomic():
-        period = FiscalPeriod.objects.select_for_update().filter(start_year=start_year).first()
-        if period is not None:
-            return period
-        period = FiscalPeriod(start_year=start_year)
-        period._history_user = opened_by
-        period.save(force_insert=True)
-    return period
-
-
-def fiscal_period_close(*, period: FiscalPeriod, closed_by: AbstractBaseUser, today: date | None = None) -> FiscalPeriod:
-    """Close a fiscal year that has ended: nothing can be posted in it after."""
-    require_administrator(closed_by, error=PeriodError, message=_("Only an administrator can close a fiscal period."))
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        period = FiscalPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.is_closed:
-            raise PeriodError(
-                _("The fiscal period %(period)s is already closed."), code="already_closed", params={"period": str(period)}
-            )
-        if today <= period.end_date:
-            raise PeriodError(
-                _("The fiscal period %(period)s ends on %(end)s; it can be closed after that date."),
-                code="not_ended",
-                params={"period": str(period), "end": period.end_date.isoformat()},
-            )
-        period.is_closed = True
-        period.closed_at = timezone.now()
-        period.closed_by = closed_by
-        period.save(update_fields=["is_closed", "closed_at", "closed_by"])
-    return period
