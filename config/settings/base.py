@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,3 +173,10 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
+# The largest body a person sends is one 10 MB file (a report's attachment, or a spreadsheet to
+# import) with its form's fields; a larger one is refused with 413 before it is read
+# (config.middleware.RequestBodyLimitMiddleware). In production the proxy has its own limit.
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get("REQUEST_BODY_MAX_BYTES", max(10 * 1024 * 1024, IMPORT_EXPORT_MAX_FILE_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE)
+)
