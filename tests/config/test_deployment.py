@@ -93,6 +93,7 @@ def test_the_production_module_holds_production_values(monkeypatch):
         assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
         assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
         assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+        assert production.TRUSTED_PROXY_COUNT == 1  # one nginx, unless TRUSTED_PROXY_COUNT says otherwise
         assert production.CELERY_BROKER_URL == "redis://redis.example.org:6379/0"
         assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     finally:
