@@ -10,9 +10,11 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-# Building needs settings but no database: the URL below is never opened.
-RUN SECRET_KEY=build-only DATABASE_URL=postgres://build-only@localhost/never-opened \
-        sh -c 'python manage.py compilemessages --ignore=.venv && python manage.py collectstatic --no-input' \
+# Building needs settings but no database: the URL below is never opened. The key is
+# thrown away after the build (the settings refuse a weak one, even here).
+RUN DATABASE_URL=postgres://build-only@localhost/never-opened \
+        sh -c 'export SECRET_KEY="$(python -c "import secrets; print(secrets.token_urlsafe(64))")" \
+            && python manage.py compilemessages --ignore=.venv && python manage.py collectstatic --no-input' \
     && mkdir -p /app/var/private && chown -R app /app/var
 USER app
 EXPOSE 8000

@@ -47,13 +47,16 @@ def require_administrator(
 
 STAFF_APPS = ("ledger", "grants", "sharedcosts", "spreadsheets")
 FINANCE_ACTIONS = ("view", "add", "change")
+# Administrators also see the failed logins that django-axes counted, and unlock a
+# login by deleting its attempts.
+LOGIN_LOCK_PERMISSIONS = ("view_accessattempt", "delete_accessattempt", "view_accesslog", "view_accessfailurelog")
 
 
 def staff_groups_ensure() -> None:
     """Create the two staff groups with their permissions; safe to repeat.
 
     Finance staff view, record and change the apps' data; administrators may
-    also delete. Both run after every migration, so new models get their
+    also delete, and unlock a login that failed too often. Both run after every migration, so new models get their
     permissions without a manual step.
     """
     from django.contrib.auth.models import Group, Permission
@@ -63,3 +66,6 @@ def staff_groups_ensure() -> None:
     finance.permissions.add(*[p for p in permissions if p.codename.split("_", 1)[0] in FINANCE_ACTIONS])
     administrators, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
     administrators.permissions.add(*permissions)
+    administrators.permissions.add(
+        *Permission.objects.filter(content_type__app_label="axes", codename__in=LOGIN_LOCK_PERMISSIONS)
+    )

@@ -1,36 +1,22 @@
 """A party's statement as a PDF, drawn with ReportLab in its bundled Vera font (French accents, œ, ’)."""
 
 import io
-from pathlib import Path
 
-import reportlab
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ledger.money import money_format
 from ledger.selectors import Statement
-
-FONT = "Vera"
-FONT_BOLD = "VeraBd"
-
-
-def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "VeraBd.ttf")))
+from portal.pdf import FONT, FONT_BOLD, escape, fonts_register
 
 
 def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: str) -> bytes:
-    _fonts()
+    fonts_register()
     buffer = io.BytesIO()
     title = _("Statement of %(party)s") % {"party": statement.party.name}
     document = SimpleDocTemplate(
@@ -41,28 +27,28 @@ def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: 
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5)
     story = [
-        Paragraph(title, heading),
-        Paragraph(_("Period: %(period)s (%(start)s to %(end)s)") % {
+        Paragraph(escape(title), heading),
+        Paragraph(escape(_("Period: %(period)s (%(start)s to %(end)s)") % {
             "period": period_label,
             "start": date_format(statement.start, "DATE_FORMAT"),
             "end": date_format(statement.end, "DATE_FORMAT"),
-        }, body),
-        Paragraph(_("Currency: %(currency)s") % {"currency": statement.currency}, body),
+        }), body),
+        Paragraph(escape(_("Currency: %(currency)s") % {"currency": statement.currency}), body),
         Spacer(1, 4 * mm),
-        Paragraph(_("Opening balance: %(amount)s") % {"amount": money_format(statement.opening)}, body),
+        Paragraph(escape(_("Opening balance: %(amount)s") % {"amount": money_format(statement.opening)}), body),
         Spacer(1, 3 * mm),
     ]
     rows = [[_("Date"), _("Movement"), _("Description"), _("Amount"), _("Balance")]]
     for line in statement.lines:
         rows.append([
             date_format(line.date, "SHORT_DATE_FORMAT"),
-            Paragraph(kinds.get(line.kind, line.kind), cell),
-            Paragraph(line.memo or "", cell),
+            Paragraph(escape(kinds.get(line.kind, line.kind)), cell),
+            Paragraph(escape(line.memo or ""), cell),
             money_format(line.amount),
             money_format(line.balance),
         ])
     if len(rows) == 1:
-        rows.append(["", "", Paragraph(_("No movement in this period."), cell), "", ""])
+        rows.append(["", "", Paragraph(escape(_("No movement in this period.")), cell), "", ""])
     table = Table(rows, colWidths=[22 * mm, 30 * mm, 62 * mm, 28 * mm, 28 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, 8.5),
@@ -75,7 +61,7 @@ def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: 
     story += [
         table,
         Spacer(1, 4 * mm),
-        Paragraph(_("Closing balance: %(amount)s") % {"amount": money_format(statement.closing)}, heading),
+        Paragraph(escape(_("Closing balance: %(amount)s") % {"amount": money_format(statement.closing)}), heading),
     ]
     document.build(story)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ wsgi, the worker and the scheduler). This one is never loaded alone.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "simple_history",
+    # Before our apps: their post_migrate hook gives administrators the permissions to unlock logins.
+    "axes",
     "ledger",
     "grants",
     "sharedcosts",
@@ -60,9 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a login it refused into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +120,22 @@ STORAGES = {
 # Uploaded documents are private: kept outside the web root, served by views
 # that check who may see them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "private"))
+
+# Failed logins are throttled (django-axes, config.login_throttle): 5 failures lock a username
+# from one address, 20 lock the address whatever usernames it tries, each for 15 minutes after
+# the last failure. A successful login clears the failures of its username from its address.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "config.login_throttle.PairAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_address"
+# How many proxies of ours stand in front of Django, each adding to X-Forwarded-For: none on a
+# workstation and in the tests; production reads it from the environment.
+TRUSTED_PROXY_COUNT = 0
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -174,3 +196,10 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
+# The largest body a person sends is one 10 MB file (a report's attachment, or a spreadsheet to
+# import) with its form's fields; a larger one is refused with 413 before it is read
+# (config.middleware.RequestBodyLimitMiddleware). In production the proxy has its own limit.
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get("REQUEST_BODY_MAX_BYTES", max(10 * 1024 * 1024, IMPORT_EXPORT_MAX_FILE_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE)
+)

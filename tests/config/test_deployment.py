@@ -48,6 +48,30 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
+def test_production_refuses_to_start_with_the_placeholder_key_of_env_example():
+    example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines() if line and not line.startswith("#")
+    )
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": example["SECRET_KEY"]})
+    assert result.returncode != 0
+    assert "SECRET_KEY is still the placeholder of .env.example" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        secrets.token_urlsafe(64)[:49],  # fewer than 50 characters
+        "abcd" * 20,  # fewer than 5 different characters
+        "django-insecure-" + secrets.token_urlsafe(64),  # what startproject gives a workstation
+    ],
+    ids=["short", "few-characters", "django-insecure"],
+)
+def test_production_refuses_to_start_with_a_key_that_django_calls_weak(weak_key):
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": weak_key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is weak: it needs at least 50 characters" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_database_url():
     result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64), "DATABASE_URL": ""})
     assert result.returncode != 0
@@ -69,6 +93,7 @@ def test_the_production_module_holds_production_values(monkeypatch):
         assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
         assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
         assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+        assert production.TRUSTED_PROXY_COUNT == 1  # one nginx, unless TRUSTED_PROXY_COUNT says otherwise
         assert production.CELERY_BROKER_URL == "redis://redis.example.org:6379/0"
         assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     finally:

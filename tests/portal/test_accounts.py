@@ -35,7 +35,8 @@ def test_a_password_is_reset_by_email(client, member_a):
     url = response.redirect_chain[-1][0]
     response = client.post(url, {"new_password1": "Soirees-16-25-ans!", "new_password2": "Soirees-16-25-ans!"})
     assert response.status_code == 302
-    assert client.login(username="membre-a", password="Soirees-16-25-ans!")
+    response = client.post(reverse("login"), {"username": "membre-a", "password": "Soirees-16-25-ans!"})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(member_a.pk)
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, member_a):
