@@ -74,7 +74,7 @@ def test_a_body_at_the_limit_goes_through(client, settings):
 
 
 def test_the_limit_leaves_room_for_the_largest_legitimate_upload():
-    from grants.reports import ATTACHMENT_MAX_BYTES
+    from grants.services import ATTACHMENT_MAX_BYTES
 
     largest_file = max(ATTACHMENT_MAX_BYTES, settings.IMPORT_EXPORT_MAX_FILE_BYTES)
     assert settings.REQUEST_BODY_MAX_BYTES == largest_file + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
