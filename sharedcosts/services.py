@@ -27,6 +27,14 @@ from ledger.money import money_format
 from ledger.roles import is_administrator
 from ledger.services import Line, PostingRequest, account_get_or_create, transaction_post, transactions_post
 from sharedcosts.allocation import allocate
+from sharedcosts.errors import (
+    ApprovalError,
+    CurrencyError,
+    InKindError,
+    MeansError,
+    SettlementRecordError,
+    SharedCostsError,
+)
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -38,30 +46,6 @@ from sharedcosts.models import (
     MeansDeclaration,
     Participation,
 )
-
-
-class SharedCostsError(DomainError):
-    """A shared-cost operation was refused; nothing was written."""
-
-
-class MeansError(SharedCostsError):
-    """A party's means are missing or invalid."""
-
-
-class CurrencyError(SharedCostsError):
-    """An amount is not in the pool's currency."""
-
-
-class ApprovalError(SharedCostsError):
-    """An allocation cannot be approved or posted as asked."""
-
-
-class InKindError(SharedCostsError):
-    """An in-kind contribution cannot be credited."""
-
-
-class SettlementRecordError(SharedCostsError):
-    """A settlement between two parties cannot be recorded."""
 
 
 # -- accounts ---------------------------------------------------------------

@@ -5,7 +5,15 @@ import pytest
 from moneyed import Money
 
 from ledger.models import Account, Entry, Transaction, TransactionKind
-from sharedcosts.allocation import AllocationError
+from sharedcosts.errors import (
+    AllocationError,
+    ApprovalError,
+    CurrencyError,
+    InKindError,
+    MeansError,
+    SettlementRecordError,
+    SharedCostsError,
+)
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -18,12 +26,6 @@ from sharedcosts.models import (
 )
 from sharedcosts.selectors import pool_balances
 from sharedcosts.services import (
-    ApprovalError,
-    CurrencyError,
-    InKindError,
-    MeansError,
-    SettlementRecordError,
-    SharedCostsError,
     allocation_approve,
     allocation_compute,
     allocation_is_stale,
