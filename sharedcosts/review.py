@@ -199,7 +199,7 @@ def _latest(declarations: list[MeansDeclaration], pool: CostPool) -> MeansDeclar
 
 def _computed_shares(pool: CostPool, participations: list[Participation], declarations: dict[int, MeansDeclaration]) -> dict[int, Money]:
     """The shares the pool's current inputs give, as :func:`allocation_compute` would compute them."""
-    from sharedcosts.services import _rule_params
+    from sharedcosts.services.allocations import _rule_params
 
     payers = [p for p in participations if not p.is_exempt]
     if not payers:
