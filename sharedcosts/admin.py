@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ledger.imports import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.errors import DomainError
+from ledger.models import Party
 from ledger.money import money_format
 from sharedcosts.models import (
     Allocation,
@@ -127,10 +128,12 @@ class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def balances(self, pool: CostPool) -> str:
         if not pool.pk:
             return "—"
+        balances = pool_balances(pool=pool)
+        parties = Party.objects.in_bulk(list(balances))
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
-            ((party.name, money_format(balance)) for party, balance in pool_balances(pool=pool).items()),
+            ((parties[party_id].name, money_format(balance)) for party_id, balance in balances.items()),
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",

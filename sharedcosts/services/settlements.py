@@ -44,8 +44,8 @@ def settlement_record(
     pool_participant_check(pool=pool, party=payer)
     pool_participant_check(pool=pool, party=payee)
     balances = pool_balances(pool=pool)
-    owed_by_payer = -balances[payer]
-    owed_to_payee = balances[payee]
+    owed_by_payer = -balances[payer.pk]
+    owed_to_payee = balances[payee.pk]
     if amount > owed_by_payer or amount > owed_to_payee:
         raise SettlementRecordError(
             _(
