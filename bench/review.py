@@ -45,7 +45,7 @@ from moneyed import Money  # noqa: E402
 from ledger.models import Account, AccountType, Entry, FiscalPeriod, Party, PartyKind, Sector, Transaction  # noqa: E402
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP  # noqa: E402
 from sharedcosts.models import CostPool, MeansDeclaration, Participation, PoolKind  # noqa: E402
-from sharedcosts.review import fairness_review  # noqa: E402
+from portal.review.composition import fairness_review  # noqa: E402
 from sharedcosts.services import allocation_approve, allocation_compute, allocation_post  # noqa: E402
 
 YEAR = 2025

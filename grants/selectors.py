@@ -7,15 +7,17 @@
 - *available*: the envelope minus what is committed.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from moneyed import Money
 
 from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
-from ledger.models import Entry, TransactionKind
+from ledger.models import Entry, FiscalPeriod, TransactionKind
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 COMMITTING = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
@@ -79,3 +81,30 @@ def amounts_of(programme: FundingProgramme) -> ProgrammeAmounts:
 
 def programme_available(*, programme: FundingProgramme) -> Money:
     return programme_amounts(programme=programme).available
+
+
+def grants_received(
+    *, period: FiscalPeriod, party_ids: Iterable[int], currencies: Iterable[str] | None = None
+) -> dict[tuple[int, str], Money]:
+    """What each party received in grants during the fiscal period, net of reversals, by currency.
+
+    Read from the parties' *grants received* accounts, ``GR-<party>-<currency>``
+    as :func:`grants.services.grants_received_account` names them (which
+    imports this module, so the name is spelled here rather than imported).
+    Every currency the site keeps, unless the caller names the few it shows.
+    Keyed by ``(party id, currency)``; a party that received nothing in a
+    currency is left out. One query.
+    """
+    party_ids = list(party_ids)
+    codes = [
+        f"GR-{party_id}-{currency}" for currency in (currencies or settings.CURRENCIES) for party_id in party_ids
+    ]
+    rows = (
+        Entry.objects.filter(account__code__in=codes, date__gte=period.start_date, date__lte=period.end_date)
+        .values("account__party_id", "amount_currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {
+        (row["account__party_id"], row["amount_currency"]): Money(row["total"], row["amount_currency"]) for row in rows
+    }

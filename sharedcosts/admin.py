@@ -1,8 +1,6 @@
 """The shared-cost screens: thin, every action calls a service."""
 
-from collections.abc import Callable
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -13,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
-from ledger.errors import DomainError
+from ledger.admin_actions import each_selected
+from ledger.models import Party
 from ledger.money import money_format
 from sharedcosts.models import (
     Allocation,
@@ -41,17 +40,6 @@ from sharedcosts.services import (
     expense_post,
     in_kind_post,
 )
-
-
-def _run(model_admin: admin.ModelAdmin, request: HttpRequest, items, service: Callable, done: str) -> None:
-    """Call ``service`` on each item; report each refusal as an error, each success once."""
-    for item in items:
-        try:
-            service(item)
-        except DomainError as refusal:
-            model_admin.message_user(request, f"{item}: {' '.join(refusal.messages)}", messages.ERROR)
-        else:
-            model_admin.message_user(request, done % {"item": item})
 
 
 class ParticipationInline(admin.TabularInline):
@@ -127,10 +115,12 @@ class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def balances(self, pool: CostPool) -> str:
         if not pool.pk:
             return "—"
+        balances = pool_balances(pool=pool)
+        parties = Party.objects.in_bulk(list(balances))
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
-            ((party.name, money_format(balance)) for party, balance in pool_balances(pool=pool).items()),
+            ((parties[party_id].name, money_format(balance)) for party_id, balance in balances.items()),
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
@@ -141,34 +131,34 @@ class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Compute a new allocation of the selected pools"))
     def compute_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
-        _run(
+        each_selected(
             self,
             request,
             queryset,
             lambda pool: allocation_compute(pool=pool, prepared_by=request.user),
-            _("%(item)s: a new draft allocation is computed."),
+            done=lambda item: _("%(item)s: a new draft allocation is computed.") % {"item": item},
         )
 
     @admin.action(description=gettext_lazy("Approve the latest allocation of the selected pools"))
     def approve_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
         allocations = [a for a in (allocation_latest(pool) for pool in queryset) if a is not None]
-        _run(
+        each_selected(
             self,
             request,
             allocations,
             lambda allocation: allocation_approve(allocation=allocation, approved_by=request.user),
-            _("%(item)s is approved."),
+            done=lambda item: _("%(item)s is approved.") % {"item": item},
         )
 
     @admin.action(description=gettext_lazy("Post the latest allocation of the selected pools"))
     def post_allocations(self, request: HttpRequest, queryset: QuerySet[CostPool]) -> None:
         allocations = [a for a in (allocation_latest(pool) for pool in queryset) if a is not None]
-        _run(
+        each_selected(
             self,
             request,
             allocations,
             lambda allocation: allocation_post(allocation=allocation, posted_by=request.user),
-            _("%(item)s is posted to the ledger."),
+            done=lambda item: _("%(item)s is posted to the ledger.") % {"item": item},
         )
 
 
@@ -219,22 +209,22 @@ class AllocationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected allocations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Allocation]) -> None:
-        _run(
+        each_selected(
             self,
             request,
             queryset,
             lambda allocation: allocation_approve(allocation=allocation, approved_by=request.user),
-            _("%(item)s is approved."),
+            done=lambda item: _("%(item)s is approved.") % {"item": item},
         )
 
     @admin.action(description=gettext_lazy("Post the selected allocations to the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[Allocation]) -> None:
-        _run(
+        each_selected(
             self,
             request,
             queryset,
             lambda allocation: allocation_post(allocation=allocation, posted_by=request.user),
-            _("%(item)s is posted to the ledger."),
+            done=lambda item: _("%(item)s is posted to the ledger.") % {"item": item},
         )
 
 
@@ -269,12 +259,12 @@ class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Post the selected expenses to the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[Expense]) -> None:
-        _run(
+        each_selected(
             self,
             request,
             queryset.select_related("pool", "payer"),
             lambda expense: expense_post(expense=expense, posted_by=request.user),
-            _("%(item)s is posted to the ledger."),
+            done=lambda item: _("%(item)s is posted to the ledger.") % {"item": item},
         )
 
 
@@ -295,12 +285,12 @@ class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.Mode
 
     @admin.action(description=gettext_lazy("Credit the selected contributions in the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[InKindContribution]) -> None:
-        _run(
+        each_selected(
             self,
             request,
             queryset.select_related("pool", "party"),
             lambda contribution: in_kind_post(contribution=contribution, posted_by=request.user),
-            _("%(item)s is credited in the ledger."),
+            done=lambda item: _("%(item)s is credited in the ledger.") % {"item": item},
         )
 
 

@@ -17,18 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from moneyed import Currency, Money
 
-from ledger.errors import DomainError
-from ledger.money import minor_unit, money_round, split
+from ledger.money import is_whole_minor_units, minor_unit, split
+from sharedcosts.errors import AllocationError
 
-__all__ = ["RULES", "AllocationError", "allocate", "split"]
+__all__ = ["RULES", "allocate", "split"]
 
 K = TypeVar("K", bound=Hashable)
 
 Number = Decimal | int
-
-
-class AllocationError(DomainError):
-    """A cost cannot be allocated as asked."""
 
 
 def allocate(total: Money, means: Mapping[K, Number], *, rule: str, **params: Any) -> dict[K, Money]:
@@ -336,7 +332,7 @@ def _param_cents(value: Money, currency: Currency, *, param: str, key: object) -
 
 def _cents(value: Money) -> int:
     """The amount in minor units, refused unless a whole number of them."""
-    if money_round(value, value.currency) != value:
+    if not is_whole_minor_units(value):
         raise AllocationError(
             _("%(value)s is not a whole number of cents."),
             code="sub_unit",

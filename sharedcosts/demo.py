@@ -246,7 +246,7 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
     # The health programme settles what it owes the site for the premises.
     payer = parties["CISSS — Santé mentale jeunesse (SMJ)"]
     balances = pool_balances(pool=premises)
-    amount = min(-balances[payer], balances[site])
+    amount = min(-balances[payer.pk], balances[site.pk])
     if amount.amount > 0:
         settlement_record(
             pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]

@@ -2,6 +2,7 @@
 transfers that would clear them."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,28 +19,34 @@ def _position_totals(codes: list[str]) -> dict[str, Decimal]:
     return {row["account__code"]: row["total"] for row in rows}
 
 
-def pool_balances(*, pool: CostPool) -> dict[Party, Money]:
-    """Each participant's position in the pool: paid + in kind − share (two queries).
-
-    Positive: the pool owes the party; negative: the party owes the pool.
-    """
+def _pool_positions(pool: CostPool) -> tuple[dict[int, Party], dict[int, Money]]:
+    """The pool's participants and their positions, both by party id (two queries)."""
     participations = list(Participation.objects.filter(pool=pool).select_related("party").order_by("party__name"))
     totals = _position_totals([pool.position_account_code(p.party_id) for p in participations])
-    return {
-        p.party: Money(totals.get(pool.position_account_code(p.party_id), Decimal("0.00")), pool.currency)
+    parties = {p.party_id: p.party for p in participations}
+    balances = {
+        p.party_id: Money(totals.get(pool.position_account_code(p.party_id), Decimal("0.00")), pool.currency)
         for p in participations
     }
+    return parties, balances
 
 
-def _plan(balances: dict[Party, Money]) -> list[tuple[Party, Party, Money]]:
-    by_id = {party.pk: party for party in balances}
-    transfers = settle({party.pk: balance for party, balance in balances.items()})
-    return [(by_id[payer], by_id[payee], amount) for payer, payee, amount in transfers]
+def pool_balances(*, pool: CostPool) -> dict[int, Money]:
+    """Each participant's position in the pool by party id, in the order of their names: paid + in kind − share.
+
+    Positive: the pool owes the party; negative: the party owes the pool. Two queries.
+    """
+    return _pool_positions(pool)[1]
+
+
+def _plan(balances: Mapping[int, Money], parties: Mapping[int, Party]) -> list[tuple[Party, Party, Money]]:
+    return [(parties[payer], parties[payee], amount) for payer, payee, amount in settle(balances)]
 
 
 def settlement_plan(*, pool: CostPool) -> list[tuple[Party, Party, Money]]:
     """The fewest transfers ``(payer, payee, amount)`` that clear the pool's positions."""
-    return _plan(pool_balances(pool=pool))
+    parties, balances = _pool_positions(pool)
+    return _plan(balances, parties)
 
 
 def fiscal_year_pools(start_year: int):
@@ -91,7 +98,10 @@ def settlement_plan_for_year(*, start_year: int) -> dict[str, list[tuple[Party, 
     one pool and owing in another makes one transfer, or none. Pools whose
     positions do not clear yet are left out (see :func:`year_pending_pools`).
     """
-    return {currency: _plan(balances) for currency, balances in sorted(year_balances(start_year=start_year).items())}
+    return {
+        currency: _plan({party.pk: balance for party, balance in balances.items()}, {party.pk: party for party in balances})
+        for currency, balances in sorted(year_balances(start_year=start_year).items())
+    }
 
 
 def allocation_latest(pool: CostPool) -> Allocation | None:

@@ -16,20 +16,16 @@ from typing import TypeVar
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.errors import DomainError
-from ledger.money import minor_unit, money_round
+from ledger.money import is_whole_minor_units, minor_unit
+from sharedcosts.errors import SettlementError
 
-__all__ = ["OPTIMAL_LIMIT", "SettlementError", "settle"]
+__all__ = ["OPTIMAL_LIMIT", "settle"]
 
 K = TypeVar("K", bound=Hashable)
 
 OPTIMAL_LIMIT = 20
 
 _BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
-
-
-class SettlementError(DomainError):
-    """Balances cannot be settled as given."""
 
 
 def settle(balances: Mapping[K, Money]) -> list[tuple[K, K, Money]]:
@@ -76,7 +72,7 @@ def _cents(balances: Mapping[K, Money]) -> dict[K, int]:
         )
     cents = {}
     for key, balance in balances.items():
-        if money_round(balance, balance.currency) != balance:
+        if not is_whole_minor_units(balance):
             raise SettlementError(
                 _("The balance of %(key)s, %(value)s, is not a whole number of cents."),
                 code="sub_unit",

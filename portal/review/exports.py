@@ -24,8 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from portal.pdf import escape
+from portal.review.composition import Review
 from portal.review.tables import Table, all_tables
-from sharedcosts.review import Review
 
 NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "ratio": "0.00", "number": "#,##0.##"}
 FLAG_FILL = PatternFill("solid", fgColor="FDECEC")

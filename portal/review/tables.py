@@ -14,8 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.review.charts import Bar, effort_chart, share_chart
+from portal.review.composition import GroupReview, Review, ReviewLine
 from portal.review.formats import money, number, percent, ratio
-from sharedcosts.review import GroupReview, PoolReview, Review, ReviewLine
+from sharedcosts.fairness import PoolFairness
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _group_row(line: ReviewLine) -> Row:
     return row
 
 
-def pool_table(review: PoolReview) -> Table:
+def pool_table(review: PoolFairness) -> Table:
     pool = review.pool
     caption = _(
         "%(rule)s · cost %(total)s · %(start)s to %(end)s · shares from the %(basis)s · tolerance %(low)s to %(high)s"

@@ -17,14 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ledger.errors import DomainError
 from ledger.models import FiscalPeriod
 from ledger.roles import is_administrator
-from portal.review.formats import money, ratio
+from portal.review.composition import ReviewError, fairness_review, review_what_if, review_years
 from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
+from portal.review.formats import money, ratio
 from portal.review.tables import pool_table, review_tables
 from sharedcosts.allocation import RULES
+from sharedcosts.fairness import rule_params_parse
 from sharedcosts.models import RULE_LABELS, CostPool
-from sharedcosts.review import ReviewError, fairness_review, parse_params, review_years, what_if
 
 
 def administrators_only(view: Callable) -> Callable:
@@ -69,8 +71,8 @@ def _what_if_context(request: HttpRequest, year: int) -> dict:
     text = request.GET.get("params", "")
     context = {"what_if_pool": pool.pk, "what_if_rule": rule, "what_if_params": text}
     try:
-        result = what_if(pool=pool, rule=rule, params=parse_params(text))
-    except ReviewError as refusal:
+        result = review_what_if(pool=pool, rule=rule, params=rule_params_parse(text=text))
+    except DomainError as refusal:
         context["what_if_error"] = refusal.messages[0]
         return context
     context["what_if"] = result

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ledger.models import FiscalPeriod
-from sharedcosts.review import fairness_review
+from portal.review.composition import fairness_review
 
 from .conftest import ARTIFACTS
 

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from moneyed import Money
 
 from ledger import money
-from sharedcosts.allocation import AllocationError, allocate, split
+from sharedcosts.allocation import allocate, split
+from sharedcosts.errors import AllocationError
 
 
 def cad(amount: str | int) -> Money:

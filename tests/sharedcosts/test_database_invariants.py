@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from sharedcosts.models import Allocation, AllocationShare, AllocationStatus
 from sharedcosts.services import allocation_approve, allocation_compute, allocation_post
 
-from .test_services import DAY
+from .services.helpers import DAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

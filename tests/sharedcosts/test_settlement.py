@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moneyed import Money
 
-from sharedcosts.settlement import OPTIMAL_LIMIT, SettlementError, settle
+from sharedcosts.errors import SettlementError
+from sharedcosts.settlement import OPTIMAL_LIMIT, settle
 
 
 def cad(amount: str | int) -> Money:

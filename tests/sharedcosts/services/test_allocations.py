@@ -1,3 +1,5 @@
+"""Allocations: computed from the pool's inputs, approved by another administrator, posted once."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -5,60 +7,21 @@ import pytest
 from moneyed import Money
 
 from ledger.models import Account, Entry, Transaction, TransactionKind
-from sharedcosts.allocation import AllocationError
-from sharedcosts.models import (
-    Allocation,
-    AllocationShare,
-    AllocationStatus,
-    CostPool,
-    Expense,
-    InKindContribution,
-    MeansDeclaration,
-    Participation,
-)
+from sharedcosts.errors import AllocationError, ApprovalError, CurrencyError, InKindError, MeansError, SharedCostsError
+from sharedcosts.models import AllocationStatus, CostPool, InKindContribution, MeansDeclaration, Participation
 from sharedcosts.selectors import pool_balances
 from sharedcosts.services import (
-    ApprovalError,
-    CurrencyError,
-    InKindError,
-    MeansError,
-    SettlementRecordError,
-    SharedCostsError,
     allocation_approve,
     allocation_compute,
     allocation_is_stale,
     allocation_post,
-    expense_post,
     in_kind_post,
-    means_declare,
-    settlement_record,
 )
 
-from .conftest import cad, declare
+from ..conftest import cad, declare
+from .helpers import DAY, posted_allocation, shares_of, written
 
 pytestmark = pytest.mark.django_db
-
-DAY = date(2025, 5, 1)
-
-
-def written() -> tuple[int, ...]:
-    return (
-        Allocation.objects.count(),
-        AllocationShare.objects.count(),
-        Transaction.objects.count(),
-        Entry.objects.count(),
-        Account.objects.count(),
-    )
-
-
-def posted_allocation(pool, finance_user, administrator):
-    allocation = allocation_compute(pool=pool, prepared_by=finance_user)
-    allocation_approve(allocation=allocation, approved_by=administrator)
-    return allocation_post(allocation=allocation, posted_by=administrator, date=DAY)
-
-
-def shares_of(allocation) -> dict:
-    return {share.party: share.amount for share in allocation.shares.all()}
 
 
 # -- computing ------------------------------------------------------------------
@@ -172,18 +135,6 @@ def test_a_missing_means_declaration_is_refused(joined, parties, finance_user):
     assert refused.value.code == "missing_means"
     assert parties[2].name in refused.value.messages[0]
     assert written() == before
-
-
-def test_a_negative_means_declaration_is_refused(party):
-    with pytest.raises(MeansError) as refused:
-        means_declare(party=party, value=Decimal("-1"), as_of=DAY, source="Rapport annuel")
-    assert refused.value.code == "negative_means"
-    assert MeansDeclaration.objects.count() == 0
-
-
-def test_means_declare_records_a_declaration(party):
-    declaration = means_declare(party=party, value=Decimal("85000"), as_of=DAY, source="Rapport annuel")
-    assert MeansDeclaration.objects.get().pk == declaration.pk
 
 
 def test_all_means_zero_is_refused(joined, finance_user):
@@ -319,7 +270,7 @@ def test_posting_moves_each_share_from_the_party_to_the_pool_cost(joined, partie
     assert sorted(txns.values_list("idempotency_key", flat=True)) == sorted(
         f"allocation:{allocation.pk}:party:{p.pk}" for p in parties
     )
-    assert pool_balances(pool=joined) == {p: -amount for p, amount in shares_of(allocation).items()}
+    assert pool_balances(pool=joined) == {p.pk: -amount for p, amount in shares_of(allocation).items()}
     cost = Account.objects.get(code=f"POOL-{joined.pk}-COST")
     assert cost.party is None
     assert sum(e.amount for e in Entry.objects.filter(account=cost)) == cad("10000.00")
@@ -365,184 +316,9 @@ def test_a_new_version_posts_only_the_difference_and_supersedes_the_old(
         if e.account.party
     }
     assert differences == {parties[0]: cad("-2285.72"), parties[1]: cad("1142.86"), parties[2]: cad("1142.86")}
-    assert pool_balances(pool=joined) == {p: -amount for p, amount in shares_of(second).items()}
+    assert pool_balances(pool=joined) == {p.pk: -amount for p, amount in shares_of(second).items()}
     # The first version's shares are untouched.
     assert shares_of(first) == {parties[0]: cad("2000.00"), parties[1]: cad("4000.00"), parties[2]: cad("4000.00")}
-
-
-# -- expenses ---------------------------------------------------------------------
-
-
-def test_an_expense_credits_its_payer_and_reduces_the_pool_cost(joined, parties):
-    expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Gestion immobilière", date=DAY, amount=cad("10000.00"))
-    expense_post(expense=expense)
-    expense.refresh_from_db()
-    assert expense.transaction.idempotency_key == f"expense:{expense.pk}"
-    assert expense.transaction.kind == TransactionKind.EXPENSE
-    assert pool_balances(pool=joined)[parties[1]] == cad("10000.00")
-    expense_post(expense=expense)
-    assert Transaction.objects.count() == 1
-
-
-def test_an_expense_in_another_currency_is_refused(joined, parties):
-    expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Fournisseur", date=DAY, amount=Money("50.00", "USD"))
-    before = written()
-    with pytest.raises(CurrencyError) as refused:
-        expense_post(expense=expense)
-    assert refused.value.code == "currency_mismatch"
-    assert written() == before
-
-
-def test_an_expense_paid_by_an_outsider_is_refused(joined, django_user_model):
-    from ledger.models import Party
-
-    outsider = Party.objects.create(name="Autre", kind="other", sector="nord")
-    expense = Expense.objects.create(pool=joined, payer=outsider, vendor="Fournisseur", date=DAY, amount=cad("50.00"))
-    before = written()
-    with pytest.raises(SharedCostsError) as refused:
-        expense_post(expense=expense)
-    assert refused.value.code == "not_participant"
-    assert written() == before
-
-
-# -- in kind ----------------------------------------------------------------------
-
-
-def test_in_kind_is_credited_up_to_the_share(joined, parties, finance_user, administrator):
-    posted_allocation(joined, finance_user, administrator)
-    contribution = InKindContribution.objects.create(
-        pool=joined, party=parties[0], description="Salle le mardi soir", value=cad("1500.00"),
-        justification="Tarif de location municipal", date=DAY,
-    )
-    in_kind_post(contribution=contribution)
-    assert contribution.transaction.kind == TransactionKind.IN_KIND
-    assert pool_balances(pool=joined)[parties[0]] == cad("-500.00")
-    in_kind_post(contribution=contribution)
-    assert Transaction.objects.filter(kind=TransactionKind.IN_KIND).count() == 1
-
-
-def test_in_kind_above_the_share_is_refused(joined, parties, finance_user, administrator):
-    posted_allocation(joined, finance_user, administrator)
-    first = InKindContribution.objects.create(
-        pool=joined, party=parties[0], description="Salle", value=cad("1500.00"), justification="Tarif", date=DAY
-    )
-    in_kind_post(contribution=first)
-    second = InKindContribution.objects.create(
-        pool=joined, party=parties[0], description="Matériel", value=cad("500.01"), justification="Prix", date=DAY
-    )
-    before = written()
-    with pytest.raises(InKindError) as refused:
-        in_kind_post(contribution=second)
-    assert refused.value.code == "in_kind_above_share"
-    assert written() == before
-    second.refresh_from_db()
-    assert second.transaction is None
-
-
-def test_in_kind_without_a_posted_share_is_refused(joined, parties):
-    contribution = InKindContribution.objects.create(
-        pool=joined, party=parties[0], description="Salle", value=cad("10.00"), justification="Tarif", date=DAY
-    )
-    before = written()
-    with pytest.raises(InKindError) as refused:
-        in_kind_post(contribution=contribution)
-    assert refused.value.code == "no_share"
-    assert written() == before
-
-
-def test_in_kind_in_another_currency_is_refused(joined, parties, finance_user, administrator):
-    posted_allocation(joined, finance_user, administrator)
-    contribution = InKindContribution.objects.create(
-        pool=joined, party=parties[0], description="Salle", value=Money("10.00", "EUR"), justification="Tarif", date=DAY
-    )
-    before = written()
-    with pytest.raises(CurrencyError) as refused:
-        in_kind_post(contribution=contribution)
-    assert refused.value.code == "currency_mismatch"
-    assert written() == before
-
-
-# -- settlement -------------------------------------------------------------------
-
-
-@pytest.fixture
-def owed(joined, parties, finance_user, administrator):
-    """Shares 2000 / 4000 / 4000; the second party paid the whole 10 000."""
-    posted_allocation(joined, finance_user, administrator)
-    expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("10000.00"))
-    expense_post(expense=expense)
-    return joined
-
-
-def test_balances_after_an_expense_sum_to_zero(owed, parties):
-    assert pool_balances(pool=owed) == {parties[0]: cad("-2000.00"), parties[1]: cad("6000.00"), parties[2]: cad("-4000.00")}
-
-
-def test_a_settlement_clears_positions_once(owed, parties, finance_user):
-    txn = settlement_record(
-        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user
-    )
-    assert txn.kind == TransactionKind.SETTLEMENT
-    again = settlement_record(
-        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user
-    )
-    assert again.pk == txn.pk
-    assert pool_balances(pool=owed) == {parties[0]: cad("0.00"), parties[1]: cad("4000.00"), parties[2]: cad("-4000.00")}
-
-
-@pytest.mark.parametrize(
-    ("payer", "payee", "amount", "code"),
-    [
-        (0, 1, cad("2000.01"), "settlement_exceeds"),
-        (1, 0, cad("10.00"), "settlement_exceeds"),
-        (0, 0, cad("10.00"), "same_party"),
-        (0, 1, cad("0.00"), "not_positive"),
-        (0, 1, Money("10.00", "USD"), "currency_mismatch"),
-    ],
-)
-def test_bad_settlements_are_refused(owed, parties, payer, payee, amount, code):
-    before = written()
-    with pytest.raises(SharedCostsError) as refused:
-        settlement_record(pool=owed, payer=parties[payer], payee=parties[payee], amount=amount, date=DAY)
-    assert refused.value.code == code
-    assert written() == before
-    assert isinstance(refused.value, (SettlementRecordError, CurrencyError))
-
-
-# -- demo -------------------------------------------------------------------------
-
-
-def test_the_demo_seeds_four_posted_pools_and_runs_again_as_a_no_op():
-    from ledger.demo import ledger_demo_seed
-    from sharedcosts.demo import PREMISES, SITE, sharedcosts_demo_seed
-    from sharedcosts.selectors import settlement_plan
-
-    today = date(2025, 6, 15)
-    demo = ledger_demo_seed(today=today)
-    pools = sharedcosts_demo_seed(parties=demo["parties"], users=demo["users"], today=today)
-    first = written()
-    assert len(pools) == 4
-    assert set(Allocation.objects.values_list("status", flat=True)) == {AllocationStatus.POSTED}
-    premises = pools[PREMISES]
-    balances = pool_balances(pool=premises)
-    assert sum(balances.values(), cad("0.00")) == cad("0.00")
-    cost = Account.objects.get(code=premises.cost_account_code)
-    assert sum((e.amount for e in cost.entries.all()), cad("0.00")) == cad("0.00")
-    smj = demo["parties"]["CISSS — Santé mentale jeunesse (SMJ)"]
-    assert Allocation.objects.get(pool=premises).shares.get(party=smj).amount == cad("20000.00")
-    assert balances[smj] == cad("0.00")
-    assert all(payee == demo["parties"][SITE] for _payer, payee, _amount in settlement_plan(pool=premises))
-    assert Transaction.objects.filter(kind=TransactionKind.IN_KIND).count() == 1
-    assert Transaction.objects.filter(kind=TransactionKind.SETTLEMENT).count() == 1
-    from sharedcosts.demo import EVENT
-    from sharedcosts.selectors import settlement_plan_for_year, year_pending_pools
-
-    assert year_pending_pools(start_year=2025) == [pools[EVENT]]
-    assert settlement_plan_for_year(start_year=2025)["CAD"]
-
-    ledger_demo_seed(today=today)
-    sharedcosts_demo_seed(parties=demo["parties"], users=demo["users"], today=today)
-    assert written() == first
 
 
 def test_a_new_version_cannot_bring_a_share_below_the_in_kind_already_credited(

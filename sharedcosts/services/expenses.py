@@ -1,0 +1,120 @@
+"""What the pool costs as it is spent: invoices one party pays for the pool, and
+what a party provides in kind, credited against its share.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from ledger.models import Account, TransactionKind
+from ledger.services import Line, PostingRequest, transaction_post, transactions_post
+from sharedcosts.errors import InKindError, SharedCostsError
+from sharedcosts.models import CostPool, Expense, InKindContribution
+from sharedcosts.services.allocations import allocation_current
+from sharedcosts.services.pools import (
+    pool_cost_account,
+    pool_currency_check,
+    pool_participant_check,
+    pool_position_account,
+)
+
+
+def expense_posting_request(
+    *,
+    expense: Expense,
+    posted_by: AbstractBaseUser | None,
+    idempotency_key: str | None = None,
+    cost_account: Account | None = None,
+    position_account: Account | None = None,
+) -> PostingRequest:
+    """The posting of an invoice paid for the pool: the payer's position is credited by the pool's cost.
+
+    Posted once per expense, or once per ``idempotency_key`` when an import
+    derives it from the row. Callers that post many expenses pass the
+    accounts they already hold.
+    """
+    pool = expense.pool
+    return PostingRequest(
+        lines=[
+            Line(cost_account or pool_cost_account(pool), -expense.amount),
+            Line(position_account or pool_position_account(pool, expense.payer), expense.amount),
+        ],
+        date=expense.date,
+        kind=TransactionKind.EXPENSE,
+        idempotency_key=idempotency_key or f"expense:{expense.pk}",
+        memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
+        % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
+        posted_by=posted_by,
+    )
+
+
+def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None = None) -> Expense:
+    """Post an invoice paid by one party: the pool's cost falls, the payer's position rises."""
+    pool = expense.pool
+    pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
+    pool_participant_check(pool=pool, party=expense.payer)
+    if expense.amount.amount <= 0:
+        raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
+    with transaction.atomic():
+        result = transactions_post(requests=[expense_posting_request(expense=expense, posted_by=posted_by)])[0]
+        if expense.transaction_id != result.transaction.pk:
+            expense.transaction = result.transaction
+            expense.save(update_fields=["transaction"])
+    return expense
+
+
+def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUser | None = None) -> InKindContribution:
+    """Credit a party's position with the fair value of what it provides, up to its share."""
+    pool = contribution.pool
+    pool_currency_check(pool=pool, amount=contribution.value, what=_("in-kind value"))
+    pool_participant_check(pool=pool, party=contribution.party)
+    if contribution.value.amount <= 0:
+        raise InKindError(_("An in-kind contribution must be worth more than zero."), code="not_positive")
+    with transaction.atomic():
+        CostPool.objects.select_for_update().get(pk=pool.pk)
+        if contribution.transaction_id is not None:
+            return contribution
+        current = allocation_current(pool)
+        share = None
+        if current is not None:
+            share = current.shares.filter(party=contribution.party).first()
+        if share is None:
+            raise InKindError(
+                _("%(party)s has no posted share in %(pool)s yet; post the allocation before crediting in kind."),
+                code="no_share",
+                params={"party": contribution.party.name, "pool": pool.name},
+            )
+        credited = InKindContribution.objects.filter(
+            pool=pool, party=contribution.party, transaction__isnull=False
+        ).exclude(pk=contribution.pk)
+        already = sum((c.value for c in credited), Money("0.00", pool.currency))
+        if already + contribution.value > share.amount:
+            raise InKindError(
+                _(
+                    "In kind, %(party)s would be credited %(total)s, more than its share of %(share)s in %(pool)s."
+                ),
+                code="in_kind_above_share",
+                params={
+                    "party": contribution.party.name,
+                    "total": already + contribution.value,
+                    "share": share.amount,
+                    "pool": pool.name,
+                },
+            )
+        result = transaction_post(
+            lines=[
+                Line(pool_cost_account(pool), -contribution.value),
+                Line(pool_position_account(pool, contribution.party), contribution.value),
+            ],
+            date=contribution.date,
+            kind=TransactionKind.IN_KIND,
+            idempotency_key=f"in_kind:{contribution.pk}",
+            memo=_("In kind from %(party)s for %(pool)s: %(description)s")
+            % {"party": contribution.party.name, "pool": pool.name, "description": contribution.description},
+            posted_by=posted_by,
+        )
+        contribution.transaction = result.transaction
+        contribution.save(update_fields=["transaction"])
+    return contribution
+

@@ -1,0 +1,55 @@
+"""A pool's accounts in the ledger, and the checks every movement of a pool makes first.
+
+Two kinds of accounts per pool: the pool's cost (no party) and each
+participant's position in it. A position is what the party paid, plus its
+in-kind credit, minus its share.
+"""
+
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from ledger.models import Account, AccountType, Party
+from ledger.services import account_get_or_create
+from sharedcosts.errors import CurrencyError, SharedCostsError
+from sharedcosts.models import CostPool, Participation
+
+
+def pool_cost_account(pool: CostPool) -> Account:
+    return account_get_or_create(
+        code=pool.cost_account_code,
+        name=_("Cost of the pool %(pool)s") % {"pool": pool.name},
+        type=AccountType.EXPENSE,
+        currency=pool.currency,
+    )
+
+
+def pool_position_account(pool: CostPool, party: Party) -> Account:
+    return account_get_or_create(
+        code=pool.position_account_code(party),
+        name=_("Position in the pool %(pool)s") % {"pool": pool.name},
+        type=AccountType.ASSET,
+        currency=pool.currency,
+        party=party,
+    )
+
+
+def pool_currency_check(*, pool: CostPool, amount: Money, what: str) -> None:
+    """Refuse an amount in another currency than the pool's: nothing is converted."""
+    if amount.currency.code != pool.currency:
+        raise CurrencyError(
+            _("The %(what)s is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
+            code="currency_mismatch",
+            params={"what": what, "currency": amount.currency.code, "pool": pool.name, "pool_currency": pool.currency},
+        )
+
+
+def pool_participant_check(*, pool: CostPool, party: Party) -> Participation:
+    """The party's participation in the pool; refused if it takes no part in it."""
+    participation = Participation.objects.filter(pool=pool, party=party).first()
+    if participation is None:
+        raise SharedCostsError(
+            _("%(party)s does not take part in the pool %(pool)s."),
+            code="not_participant",
+            params={"party": party.name, "pool": pool.name},
+        )
+    return participation

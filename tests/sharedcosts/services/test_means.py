@@ -1,0 +1,25 @@
+"""Means: declared, never negative, with a source."""
+
+from decimal import Decimal
+
+import pytest
+
+from sharedcosts.errors import MeansError
+from sharedcosts.models import MeansDeclaration
+from sharedcosts.services import means_declare
+
+from .helpers import DAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_negative_means_declaration_is_refused(party):
+    with pytest.raises(MeansError) as refused:
+        means_declare(party=party, value=Decimal("-1"), as_of=DAY, source="Rapport annuel")
+    assert refused.value.code == "negative_means"
+    assert MeansDeclaration.objects.count() == 0
+
+
+def test_means_declare_records_a_declaration(party):
+    declaration = means_declare(party=party, value=Decimal("85000"), as_of=DAY, source="Rapport annuel")
+    assert MeansDeclaration.objects.get().pk == declaration.pk
