@@ -85,7 +85,7 @@ from ledger.models import Party
 from ledger.selectors import Statement
 from portal.review.exports import review_pdf_bytes
 from portal.statement_pdf import statement_pdf
-from sharedcosts.review import Review
+from portal.review.composition import Review
 
 review_pdf_bytes(Review(start_year=2025, period="2025-2026", pools=[], by_party=[], by_sector=[], by_kind=[]))
 zero = Money("0.00", "CAD")
