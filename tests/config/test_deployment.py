@@ -112,7 +112,7 @@ def test_the_interface_is_french_first_with_english_available():
 def test_compose_runs_the_product_on_healthy_services():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
@@ -125,7 +125,19 @@ def test_compose_runs_the_product_on_healthy_services():
         assert app["depends_on"] == {
             "postgres": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
         }
+        assert app["environment"]["DATABASE_URL"].startswith("postgres://aire_app:")
+        assert app["environment"]["DATABASE_OWNER_URL"].startswith("postgres://aire_owner:")
+    migrate = services["migrate"]
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert "manage.py migrate" in " ".join(migrate["command"]) and migrate["restart"] == "no"
+    assert "migrate" not in " ".join(services["web"]["command"])
+    init = services["postgres"]["volumes"][1].split(":")
+    assert init[1] == "/docker-entrypoint-initdb.d/roles.sh"
+    roles = (ROOT / init[0]).read_text()
+    assert "CREATE ROLE aire_owner LOGIN" in roles and "CREATE ROLE aire_app LOGIN" in roles
+    assert "SUPERUSER" not in roles and "CREATE DATABASE aireouverte OWNER aire_owner" in roles
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]

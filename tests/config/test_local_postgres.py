@@ -1,8 +1,10 @@
 """The embedded PostgreSQL of a first run holds the ledger's rules, as production does."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -40,11 +42,16 @@ def manage(*args: str, database: LocalDatabase) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def embedded_server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("embedded") / "postgres"
+def embedded_server():
+    # Not under pytest's own temporary folder: another pytest session resets its
+    # permissions to the owner alone, which locks out the server's system user.
+    folder = Path(tempfile.mkdtemp(prefix="aire-ouverte-embedded-"))
+    folder.chmod(0o755)
+    data_dir = folder / "postgres"
     database = server_start(data_dir=data_dir, durable=False, choice="embedded")
     yield data_dir, database
     server_stop(data_dir=data_dir, fast=True)
+    shutil.rmtree(folder)
 
 
 def test_the_embedded_programs_come_from_the_wheel_and_are_postgresql_16():
