@@ -40,7 +40,7 @@ from grants.models import (
 )
 from grants.selectors import programme_available
 from grants.services.instalments import UNPAID, Outcome, instalments_record
-from grants.services.programmes import amount_check_cents
+from grants.services.amounts import amount_check_cents, amount_check_fits
 from grants.services.schedules import instalments_plan, schedule_dates
 from ledger.models import Party
 from ledger.money import split
@@ -48,6 +48,8 @@ from ledger.roles import require_administrator, require_staff
 
 AMENDABLE_GRANTS = (GrantStatus.DRAFT, GrantStatus.APPROVED, GrantStatus.ACTIVE)
 COMMITTING_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+GRANT_AMOUNT = Grant._meta.get_field("amount")
+BUDGET_LINE_AMOUNT = GrantBudgetLine._meta.get_field("amount")
 
 
 # --- Checking what a grant is made of -------------------------------------------------------------------------------
@@ -56,6 +58,7 @@ COMMITTING_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSE
 def _check_amount(*, amount: Money, programme: FundingProgramme) -> None:
     if not isinstance(amount, Money) or amount.amount <= 0:
         raise GrantError(_("A grant's amount must be positive."), code="amount_not_positive")
+    amount_check_fits(amount=amount, field=GRANT_AMOUNT)
     amount_check_cents(amount=amount)
     if amount.currency.code != programme.currency:
         raise GrantError(
@@ -90,6 +93,7 @@ def _check_budget(*, budget: Mapping[str, Money], amount: Money) -> dict[str, Mo
             raise GrantError(
                 _("The budget line %(line)s is negative."), code="negative_budget_line", params={"line": BudgetLine(line).label}
             )
+        amount_check_fits(amount=value, field=BUDGET_LINE_AMOUNT)
         amount_check_cents(amount=value)
         if value.amount:
             lines[line] = value
