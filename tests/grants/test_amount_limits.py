@@ -7,8 +7,8 @@ from django.utils import translation
 from moneyed import Money
 
 from grants.errors import GrantError, ReportError
-from grants.models import FundingProgramme, Grant, GrantBudgetLine, Instalment, ProjectReport
-from grants.services import programme_create, report_save
+from grants.models import AmendmentProposal, FundingProgramme, Grant, GrantBudgetLine, Instalment, ProjectReport
+from grants.services import amendment_propose, programme_create, report_save
 from ledger.models import Transaction
 
 from .conftest import cad, complete
@@ -40,6 +40,19 @@ def test_a_budget_line_wider_than_its_column_is_refused(make_grant):
     budget = {"activities": TOO_MUCH, "salaries": cad("-999999999990.00")}
     refused(GrantError, lambda: make_grant(amount="10000.00", budget=budget, approve=False))
     assert not Grant.objects.exists() and not GrantBudgetLine.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": TOO_MUCH},
+        {"amount": cad("10000.00"), "budget": {"activities": TOO_MUCH, "salaries": cad("-999999999990.00")}},
+    ],
+)
+def test_an_amendment_wider_than_its_column_is_refused(grant, administrator, changes):
+    refused(GrantError, lambda: amendment_propose(grant=grant, proposed_by=administrator, **changes))
+    assert not AmendmentProposal.objects.exists()
+    assert Grant.objects.get().amount == cad("10000.00")
 
 
 def test_spending_wider_than_a_budget_line_is_refused(requirement, member):
