@@ -5,6 +5,8 @@
 - *disbursed*: read from the ledger, the net movements of the programme
   fund other than its funding (payments out, reversals back in);
 - *available*: the envelope minus what is committed.
+
+And a proposed amendment's changes, in words (:func:`amendment_changes`).
 """
 
 from collections.abc import Iterable
@@ -14,10 +16,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from moneyed import Money
 
-from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
+from grants.models import AmendmentProposal, BudgetLine, FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
 from ledger.models import Entry, FiscalPeriod, TransactionKind
+from ledger.money import money_format
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 COMMITTING = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
@@ -108,3 +112,32 @@ def grants_received(
     return {
         (row["account__party_id"], row["amount_currency"]): Money(row["total"], row["amount_currency"]) for row in rows
     }
+
+
+def amendment_changes(*, proposal: AmendmentProposal) -> list[str]:
+    """What a proposed amendment changes, one sentence a change, from its frozen inputs: what the approver reads.
+
+    Every amendment of money plans the unpaid instalments again, so the last sentence always says so.
+    """
+    changes = []
+    if proposal.new_amount != proposal.previous_amount:
+        changes.append(
+            _("Amount: %(before)s becomes %(after)s.")
+            % {"before": money_format(proposal.previous_amount), "after": money_format(proposal.new_amount)}
+        )
+    if proposal.new_end_date != proposal.previous_end_date:
+        changes.append(
+            _("End date: %(before)s becomes %(after)s.")
+            % {"before": proposal.previous_end_date.isoformat(), "after": proposal.new_end_date.isoformat()}
+        )
+    currency = proposal.new_amount.currency
+    for line in BudgetLine:
+        before = Money(proposal.previous_budget.get(line.value, "0"), currency)
+        after = Money(proposal.new_budget.get(line.value, "0"), currency)
+        if before != after:
+            changes.append(
+                _("Budget line %(line)s: %(before)s becomes %(after)s.")
+                % {"line": line.label, "before": money_format(before), "after": money_format(after)}
+            )
+    changes.append(_("The unpaid instalments are planned again over the schedule's dates still to come."))
+    return changes

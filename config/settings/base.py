@@ -133,6 +133,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_address"
+# Its start-up banner would open every manage.py command's output; failures are still logged.
+AXES_VERBOSE = False
 # How many proxies of ours stand in front of Django, each adding to X-Forwarded-For: none on a
 # workstation and in the tests; production reads it from the environment.
 TRUSTED_PROXY_COUNT = 0

@@ -3,6 +3,6 @@
 Importing the modules registers their screens with the admin site.
 """
 
-from grants.admin import grants, instalments, programmes, reports
+from grants.admin import amendments, grants, instalments, programmes, reports
 
-__all__ = ["grants", "instalments", "programmes", "reports"]
+__all__ = ["amendments", "grants", "instalments", "programmes", "reports"]

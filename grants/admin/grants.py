@@ -1,4 +1,4 @@
-"""The grants' screen: a grant made with its budget and schedule, approved, amended, cancelled, its holds released."""
+"""The grants' screen: a grant made with its budget and schedule, approved, an amendment proposed, cancelled, its holds released."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from grants.admin.amendments import changes_in_words
 from grants.forms import AmendForm, GrantCreateForm
-from grants.models import BudgetLine, Grant, GrantAmendment, GrantBudgetLine, Instalment, ScheduleFrequency
+from grants.models import AmendmentProposal, BudgetLine, Grant, GrantAmendment, GrantBudgetLine, Instalment, ScheduleFrequency
 from grants.resources import GrantResource
 from grants.services import (
-    grant_amend,
+    amendment_propose,
     grant_approve,
     grant_cancel,
     grant_create,
@@ -63,6 +64,22 @@ class AmendmentInline(admin.TabularInline):
         return False
 
 
+class ProposalInline(admin.TabularInline):
+    model = AmendmentProposal
+    fields = ["proposed_at", "proposed_by", "changes", "reason", "status", "decided_by", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("changes"))
+    def changes(self, proposal: AmendmentProposal):
+        return changes_in_words(proposal)
+
+
 @admin.register(Grant)
 class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [GrantResource]
@@ -71,7 +88,7 @@ class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["title", "party__name", "programme__name"]
     list_select_related = ["party", "programme"]
     autocomplete_fields = ["party"]
-    inlines = [BudgetLineInline, InstalmentInline, AmendmentInline]
+    inlines = [BudgetLineInline, InstalmentInline, ProposalInline, AmendmentInline]
     actions = ["approve_grants", "cancel_grants", "amend_grant", "release_holds", "plan_reports"]
     readonly_fields = [
         "programme",
@@ -160,7 +177,7 @@ class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
             name_refused=False,
         )
 
-    @admin.action(description=gettext_lazy("Amend the selected grant (amount or end date)"))
+    @admin.action(description=gettext_lazy("Propose an amendment of the selected grant (amount or end date)"))
     def amend_grant(self, request: HttpRequest, queryset: QuerySet[Grant]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one grant to amend."), messages.WARNING)
@@ -194,9 +211,9 @@ class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
         form = AmendForm(request.POST or None, initial={"amount": grant.amount, "end_date": grant.end_date})
         if request.method == "POST" and form.is_valid():
             try:
-                grant_amend(
+                amendment_propose(
                     grant=grant,
-                    amended_by=request.user,
+                    proposed_by=request.user,
                     amount=form.cleaned_data["amount"],
                     end_date=form.cleaned_data["end_date"],
                     reason=form.cleaned_data["reason"],
@@ -204,11 +221,14 @@ class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
             except DomainError as refusal:
                 form.add_error(None, refusal)
             else:
-                self.message_user(request, _("The grant %(title)s is amended.") % {"title": grant.title})
+                self.message_user(
+                    request,
+                    _("The amendment of %(title)s is proposed; another administrator approves it.") % {"title": grant.title},
+                )
                 return HttpResponseRedirect(reverse("admin:grants_grant_change", args=[grant.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Amend the grant %(title)s") % {"title": grant.title},
+            "title": _("Propose an amendment of the grant %(title)s") % {"title": grant.title},
             "opts": self.model._meta,
             "grant": grant,
             "form": form,

@@ -10,6 +10,7 @@ not need a query to check (positive amounts, ordered dates, one instalment
 per sequence number, one payment per instalment).
 """
 
+from grants.models.amendments import AmendmentProposal, ProposalStatus
 from grants.models.grants import (
     BudgetLine,
     Grant,
@@ -35,6 +36,7 @@ from grants.models.reports import (
 )
 
 __all__ = [
+    "AmendmentProposal",
     "BudgetLine",
     "ContactLanguage",
     "FundingProgramme",
@@ -47,6 +49,7 @@ __all__ = [
     "InstalmentStatus",
     "ProjectReport",
     "ProjectReportVersion",
+    "ProposalStatus",
     "ReminderKind",
     "ReminderSent",
     "ReportAttachment",

@@ -18,11 +18,13 @@
    and accepting it releases them (:func:`report_accept`).
    :mod:`~grants.services.reminders` emails the partner before and after
    the due date.
-5. Changes, back in :mod:`~grants.services.lifecycle`: :func:`grant_amend`
-   re-plans the unpaid instalments, :func:`grant_cancel` cancels them, and
-   :func:`grant_close` ends a grant fully paid. A mistaken payment is
-   reversed in the ledger (:func:`instalment_reverse_payment`), never
-   edited.
+5. Changes: in :mod:`~grants.services.amendments` an administrator
+   proposes a new amount, end date or budget (:func:`amendment_propose`)
+   and another approves it (:func:`amendment_approve`), which re-plans the
+   unpaid instalments; back in :mod:`~grants.services.lifecycle`,
+   :func:`grant_cancel` cancels them and :func:`grant_close` ends a grant
+   fully paid. A mistaken payment is reversed in the ledger
+   (:func:`instalment_reverse_payment`), never edited.
 
 Whatever happens to an instalment (paid, failed, held, released, cancelled,
 reversed) is written by one function, :func:`instalments_record`
@@ -32,6 +34,7 @@ raised before anything is written (or inside an atomic block that is rolled
 back). Callers import from here: ``from grants.services import grant_create``.
 """
 
+from grants.services.amendments import amendment_approve, amendment_propose, amendment_reject, amendment_withdraw
 from grants.services.disbursements import (
     DisbursementRun,
     disbursements_post_due,
@@ -41,7 +44,6 @@ from grants.services.disbursements import (
 )
 from grants.services.instalments import Outcome, grant_holds_release, instalments_hold, instalments_record
 from grants.services.lifecycle import (
-    grant_amend,
     grant_approve,
     grant_cancel,
     grant_check,
@@ -68,10 +70,13 @@ __all__ = [
     "DisbursementRun",
     "Outcome",
     "ReportData",
+    "amendment_approve",
+    "amendment_propose",
+    "amendment_reject",
+    "amendment_withdraw",
     "attachment_check",
     "contact_language_record",
     "disbursements_post_due",
-    "grant_amend",
     "grant_approve",
     "grant_cancel",
     "grant_check",

@@ -18,18 +18,12 @@ from moneyed import Money
 
 from grants.errors import GrantError
 from grants.models import FundingProgramme
+from grants.services.amounts import amount_check_cents, amount_check_fits
 from ledger.models import Account, AccountType, Entry, TransactionKind
-from ledger.money import is_whole_minor_units
 from ledger.roles import require_staff
 from ledger.services import Line, PostingResult, site_account, transaction_post
 
-
-def amount_check_cents(*, amount: Money) -> None:
-    """Refuse an amount that is not a whole number of cents: an envelope, a grant, a budget line."""
-    if not is_whole_minor_units(amount):
-        raise GrantError(
-            _("%(amount)s is not a whole number of cents."), code="sub_unit_amount", params={"amount": amount}
-        )
+ENVELOPE = FundingProgramme._meta.get_field("amount")
 
 
 def _funding_source(currency: str) -> Account:
@@ -54,6 +48,7 @@ def programme_create(
     require_staff(created_by, error=GrantError, message=_("Only finance staff or an administrator can record this."))
     if not isinstance(amount, Money) or amount.amount <= 0:
         raise GrantError(_("The envelope must be a positive amount."), code="amount_not_positive")
+    amount_check_fits(amount=amount, field=ENVELOPE)
     amount_check_cents(amount=amount)
     if FundingProgramme.objects.filter(name=name, fiscal_year=fiscal_year).exists():
         raise GrantError(

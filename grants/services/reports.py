@@ -37,6 +37,7 @@ from grants.errors import ReportError
 from grants.holds import HoldReason
 from grants.models import (
     Grant,
+    GrantBudgetLine,
     GrantStatus,
     ProjectReport,
     ProjectReportVersion,
@@ -46,6 +47,7 @@ from grants.models import (
     ReportRequirement,
     ReportStatus,
 )
+from grants.services.amounts import amount_check_fits
 from grants.services.instalments import grant_holds_release
 from ledger.models import Membership
 from ledger.money import is_whole_minor_units, minor_unit
@@ -77,6 +79,8 @@ TEXT_TYPES = {"csv": "text/csv", "txt": "text/plain"}
 
 UNDER_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
 REPORTING_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+# Spending is reported against a budget line, so it is held to what a budget line's column holds.
+SPENDING_LIMIT_FIELD = GrantBudgetLine._meta.get_field("amount")
 
 
 def _require_member(user: AbstractBaseUser | None, grant: Grant) -> None:
@@ -152,6 +156,8 @@ def _check_data(*, data: ReportData, grant: Grant, budget_lines: Mapping[str, Mo
             raise ReportError(_("Spending amounts are numbers."), code="spending_type") from None
         if not amount.is_finite() or amount < 0:
             raise ReportError(_("Spending amounts cannot be negative."), code="spending_negative")
+        # Checked before the cents: quantizing an amount of hundreds of digits raises instead of answering.
+        amount_check_fits(amount=Money(amount, grant.currency), field=SPENDING_LIMIT_FIELD, error=ReportError)
         if not is_whole_minor_units(Money(amount, grant.currency)):
             raise ReportError(_("Spending amounts are in dollars and cents."), code="spending_cents")
         spending[line] = str(amount.quantize(minor_unit(grant.currency)))

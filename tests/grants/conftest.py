@@ -4,11 +4,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from moneyed import Money
 
 from grants.models import FundingProgramme, Grant, GrantPurpose, ReportContent, ReportKind, ReportRequirement, ScheduleFrequency
-from grants.services import ReportData, grant_approve, grant_create, programme_create
+from grants.services import (
+    ReportData,
+    amendment_approve,
+    amendment_propose,
+    grant_approve,
+    grant_create,
+    programme_create,
+)
 from ledger.models import Membership
+from ledger.roles import ADMINISTRATORS_GROUP
 
 
 def cad(amount: str) -> Money:
@@ -63,6 +72,24 @@ def make_grant(programme, party, finance_user, administrator):
         return grant
 
     return make
+
+
+@pytest.fixture
+def second_administrator(django_user_model):
+    user = django_user_model.objects.create_user(username="admin-deux", password="x")
+    user.groups.add(Group.objects.get(name=ADMINISTRATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def amend(administrator, second_administrator):
+    """Amend a grant's money with four eyes: the administrator proposes, the second one approves."""
+
+    def amended(grant: Grant, **changes) -> Grant:
+        proposal = amendment_propose(grant=grant, proposed_by=administrator, **changes)
+        return amendment_approve(proposal=proposal, approved_by=second_administrator).grant
+
+    return amended
 
 
 RUN_DAY = date(2025, 6, 1)

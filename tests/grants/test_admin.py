@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from grants.models import Grant, GrantStatus, InstalmentStatus
+from grants.models import AmendmentProposal, Grant, GrantStatus, InstalmentStatus, ProposalStatus
 
 from .conftest import cad
 
@@ -63,13 +63,26 @@ def test_a_grant_is_created_with_its_budget_and_schedule_from_the_admin(admin_cl
     assert response.status_code == 200 and Grant.objects.count() == 1
 
 
-def test_the_amend_page_replans(admin_client_of, administrator, make_grant):
+def test_an_amendment_proposed_on_the_amend_page_is_approved_by_another_administrator(
+    admin_client_of, administrator, second_administrator, make_grant
+):
     grant = make_grant()
     client = admin_client_of(administrator)
     url = reverse("admin:grants_grant_amend", args=[grant.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"amount_0": "9000.00", "amount_1": "CAD", "end_date": "2026-03-31", "reason": "x"})
     assert response.status_code == 302
+    assert Grant.objects.get().amount == cad("10000.00")
+    proposal = AmendmentProposal.objects.get()
+    page = client.get(reverse("admin:grants_grant_change", args=[grant.pk])).content.decode()
+    assert "Montant : 10\u00a0000,00\u00a0$ devient 9\u00a0000,00\u00a0$." in page
+    changelist = reverse("admin:grants_amendmentproposal_changelist")
+    client.post(changelist, {"action": "approve_proposals", "_selected_action": [proposal.pk]})
+    assert Grant.objects.get().amount == cad("10000.00")
+    assert AmendmentProposal.objects.get().status == ProposalStatus.PROPOSED
+    client = admin_client_of(second_administrator)
+    assert client.get(reverse("admin:grants_amendmentproposal_change", args=[proposal.pk])).status_code == 200
+    client.post(changelist, {"action": "approve_proposals", "_selected_action": [proposal.pk]})
     assert Grant.objects.get().amount == cad("9000.00")
     assert grant.instalments.get(sequence=1).amount == cad("3000.00")
     assert date(2025, 5, 1) == grant.instalments.get(sequence=1).due_date

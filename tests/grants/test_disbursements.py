@@ -20,7 +20,6 @@ from grants.models import (
 from grants.selectors import programme_amounts
 from grants.services import (
     disbursements_post_due,
-    grant_amend,
     grant_cancel,
     grant_holds_release,
     instalment_pay,
@@ -163,7 +162,7 @@ def test_a_payment_by_hand_is_kept_in_the_history_with_who_paid(make_grant, fina
     assert grant.status == GrantStatus.ACTIVE
 
 
-def test_a_mistaken_payment_is_reversed_in_the_ledger_never_edited(make_grant, administrator, programme):
+def test_a_mistaken_payment_is_reversed_in_the_ledger_never_edited(make_grant, administrator, amend, programme):
     grant = make_grant()
     disbursements_post_due(today=RUN_DAY)
     instalment = grant.instalments.get(sequence=1)
@@ -184,6 +183,6 @@ def test_a_mistaken_payment_is_reversed_in_the_ledger_never_edited(make_grant, a
         instalment_reverse_payment(instalment=instalment, reversed_by=administrator)
     assert refused.value.code == "not_paid"
     # To pay it again, the grant is amended: the unpaid 10,000 $ are planned anew.
-    grant = grant_amend(grant=grant, amended_by=administrator, amount=cad("10000.00"))
+    grant = amend(grant, amount=cad("10000.00"))
     assert amounts(grant)[0] == (1, date(2025, 5, 1), cad("3333.34"), "reversed")
     assert sum(a for _, _, a, s in amounts(grant) if s == "scheduled") == cad("10000.00")

@@ -8,6 +8,7 @@ from moneyed import Money
 
 from grants.errors import GrantError
 from grants.models import (
+    AmendmentProposal,
     BudgetLine,
     Grant,
     GrantAmendment,
@@ -19,7 +20,14 @@ from grants.models import (
     ScheduleFrequency,
 )
 from grants.selectors import programme_amounts
-from grants.services import disbursements_post_due, grant_amend, grant_approve, grant_cancel, grant_close, grant_create
+from grants.services import (
+    amendment_propose,
+    disbursements_post_due,
+    grant_approve,
+    grant_cancel,
+    grant_close,
+    grant_create,
+)
 
 from .conftest import RUN_DAY, amounts, cad
 
@@ -134,11 +142,11 @@ def test_cancelling_cancels_the_unpaid_instalments_and_leaves_the_paid_one(make_
     assert refused.value.code == "not_cancellable"
 
 
-def test_an_amendment_replans_only_the_unpaid_instalments(make_grant, administrator, programme):
+def test_an_amendment_replans_only_the_unpaid_instalments(make_grant, amend, programme):
     grant = make_grant()
     disbursements_post_due(today=RUN_DAY)
     paid = grant.instalments.get(sequence=1)
-    grant = grant_amend(grant=grant, amended_by=administrator, amount=cad("12000.00"), reason="Ajout d'une municipalité")
+    grant = amend(grant, amount=cad("12000.00"), reason="Ajout d'une municipalité")
     assert amounts(grant) == [
         (1, date(2025, 5, 1), cad("3333.34"), "paid"),
         (2, date(2025, 9, 1), cad("4333.33"), "scheduled"),
@@ -152,12 +160,12 @@ def test_an_amendment_replans_only_the_unpaid_instalments(make_grant, administra
     assert (amendment.previous_amount, amendment.new_amount) == (cad("10000.00"), cad("12000.00"))
 
 
-def test_an_amendment_of_the_end_date_spreads_the_rest_over_the_new_schedule(make_grant, administrator):
+def test_an_amendment_of_the_end_date_spreads_the_rest_over_the_new_schedule(make_grant, amend):
     grant = make_grant(
         amount="1200.00", frequency=ScheduleFrequency.QUARTERLY, budget={"salaries": cad("800.00"), "travel": cad("400.00")}
     )
     disbursements_post_due(today=RUN_DAY)  # pays the one of 1 April: 300.00
-    grant = grant_amend(grant=grant, amended_by=administrator, amount=cad("1000.00"), end_date=date(2025, 12, 31))
+    grant = amend(grant, amount=cad("1000.00"), end_date=date(2025, 12, 31))
     assert amounts(grant) == [
         (1, date(2025, 4, 1), cad("300.00"), "paid"),
         (2, date(2025, 7, 1), cad("350.00"), "scheduled"),
@@ -184,20 +192,20 @@ def test_a_bad_amendment_is_refused_and_nothing_is_written(make_grant, administr
     disbursements_post_due(today=RUN_DAY)
     before = amounts(grant)
     with pytest.raises(GrantError) as refused:
-        grant_amend(grant=grant, amended_by=administrator, **changes)
+        amendment_propose(grant=grant, proposed_by=administrator, **changes)
     assert refused.value.code == code
     assert amounts(grant) == before
     grant.refresh_from_db()
     assert grant.amount == cad("10000.00") and grant.end_date == date(2026, 3, 31)
-    assert not GrantAmendment.objects.exists()
+    assert not GrantAmendment.objects.exists() and not AmendmentProposal.objects.exists()
 
 
 def test_amending_needs_an_administrator(make_grant, finance_user):
     grant = make_grant()
     with pytest.raises(GrantError) as refused:
-        grant_amend(grant=grant, amended_by=finance_user, amount=cad("9000.00"))
+        amendment_propose(grant=grant, proposed_by=finance_user, amount=cad("9000.00"))
     assert refused.value.code == "not_administrator"
-    assert grant.instalments.count() == 3 and not GrantAmendment.objects.exists()
+    assert grant.instalments.count() == 3 and not AmendmentProposal.objects.exists()
 
 
 def test_a_fully_paid_grant_is_closed(make_grant, finance_user):
