@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from grants.accounts import grants_received_code
 from grants.models import AmendmentProposal, BudgetLine, FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
 from ledger.models import Entry, FiscalPeriod, TransactionKind
 from ledger.money import money_format
@@ -93,15 +94,14 @@ def grants_received(
     """What each party received in grants during the fiscal period, net of reversals, by currency.
 
     Read from the parties' *grants received* accounts, ``GR-<party>-<currency>``
-    as :func:`grants.services.grants_received_account` names them (which
-    imports this module, so the name is spelled here rather than imported).
+    as :mod:`grants.accounts` names them.
     Every currency the site keeps, unless the caller names the few it shows.
     Keyed by ``(party id, currency)``; a party that received nothing in a
     currency is left out. One query.
     """
     party_ids = list(party_ids)
     codes = [
-        f"GR-{party_id}-{currency}" for currency in (currencies or settings.CURRENCIES) for party_id in party_ids
+        grants_received_code(party_id, currency) for currency in (currencies or settings.CURRENCIES) for party_id in party_ids
     ]
     rows = (
         Entry.objects.filter(account__code__in=codes, date__gte=period.start_date, date__lte=period.end_date)

@@ -26,6 +26,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grants.accounts import grants_received_code
 from grants.errors import GrantError
 from grants.models import Grant, GrantStatus, Instalment, InstalmentStatus
 from grants.services.instalments import DUE, Outcome, instalments_record
@@ -49,10 +50,6 @@ PAYABLE_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE)
 # --- The partner's account ------------------------------------------------------------------------------------------
 
 
-def _grants_received_code(party_id: int, currency: str) -> str:
-    return f"GR-{party_id}-{currency}"
-
-
 def _grants_received_name(currency: str) -> str:
     return _("Grants received (%(currency)s)") % {"currency": currency}
 
@@ -60,7 +57,7 @@ def _grants_received_name(currency: str) -> str:
 def grants_received_account(*, party: Party, currency: str) -> Account:
     """The party's account of grants received in ``currency``, made on first use."""
     return account_get_or_create(
-        code=_grants_received_code(party.pk, currency),
+        code=grants_received_code(party.pk, currency),
         name=_grants_received_name(currency),
         type=AccountType.INCOME,
         currency=currency,
@@ -70,7 +67,7 @@ def grants_received_account(*, party: Party, currency: str) -> Account:
 
 def _received_accounts(grants: Sequence[Grant]) -> dict[tuple[int, str], Account]:
     """The grants-received accounts of the grants' parties, in one query (three when some are new)."""
-    codes = {_grants_received_code(grant.party_id, grant.currency): (grant.party_id, grant.currency) for grant in grants}
+    codes = {grants_received_code(grant.party_id, grant.currency): (grant.party_id, grant.currency) for grant in grants}
     found = {codes[account.code]: account for account in Account.objects.filter(code__in=list(codes))}
     missing = [code for code, key in codes.items() if key not in found]
     if missing:
