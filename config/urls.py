@@ -13,5 +13,6 @@ urlpatterns = [
     path("comptes/", include("django.contrib.auth.urls")),
     path("portail/", include("portal.urls")),
     path("revue/", include("portal.review.urls")),
+    path("tableau-de-bord/", include("portal.dashboard.urls")),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

@@ -1,0 +1,97 @@
+"""The staff dashboard: its figures are the selectors' and the ledger's, and only staff see it."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from moneyed import Money
+
+from grants.models import FundingProgramme, Instalment, InstalmentStatus
+from grants.selectors import programme_amounts
+from ledger.dates import add_months
+from ledger.models import Account, FiscalPeriod
+from ledger.selectors import account_balance
+from portal.dashboard.composition import dashboard_compose
+from sharedcosts.selectors import fiscal_year_pools, pool_balances
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo")
+    return get_user_model().objects
+
+
+def test_the_dashboard_figures_are_the_selectors_and_the_ledgers(demo):
+    today = timezone.localdate()
+    year = FiscalPeriod.year_of(today)
+    board = dashboard_compose(user=demo.get(username="finances"), start_year=year, currency="CAD", today=today)
+
+    programmes = FundingProgramme.objects.filter(fiscal_year=year, amount_currency="CAD")
+    assert [line.programme.pk for line in board.programmes] == list(programmes.order_by("name").values_list("pk", flat=True))
+    assert board.programmes
+    for line in board.programmes:
+        amounts = programme_amounts(programme=line.programme)
+        assert (line.envelope, line.committed, line.disbursed, line.available) == (
+            amounts.envelope,
+            amounts.committed,
+            amounts.disbursed,
+            amounts.available,
+        )
+
+    pools = [pool for pool in fiscal_year_pools(year) if pool.currency == "CAD"]
+    assert sorted(line.pool.pk for line in board.pools) == sorted(pool.pk for pool in pools)
+    for line in board.pools:
+        cost = account_balance(account=Account.objects.get(code=line.pool.cost_account_code))
+        assert line.not_allocated == -cost
+        balances = pool_balances(pool=line.pool)
+        assert {party.pk: owed for party, owed in line.owing} == {
+            party_id: -balance for party_id, balance in balances.items() if balance.amount < 0
+        }
+
+    held = Instalment.objects.filter(status=InstalmentStatus.HELD, amount_currency="CAD")
+    assert [instalment.pk for instalment in board.held] == list(held.order_by("due_date", "pk").values_list("pk", flat=True))
+    first = today.replace(day=1)
+    assert board.months[0].first_day == first and len(board.months) == 3
+    upcoming = Instalment.objects.filter(
+        due_date__gte=first,
+        due_date__lt=add_months(first, 3),
+        status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED, InstalmentStatus.HELD],
+        amount_currency="CAD",
+        grant__status__in=["approved", "active"],
+    )
+    assert sum(month.count for month in board.months) == upcoming.count()
+    assert sum((month.total for month in board.months), Money("0.00", "CAD")) == Money(
+        sum((instalment.amount.amount for instalment in upcoming), Decimal("0.00")), "CAD"
+    )
+    assert board.approvals is None
+    assert len(board.latest) == 10
+    assert all(moved.amount > Decimal("0") for _txn, moved in board.latest)
+
+
+def test_administrators_see_what_others_prepared_for_their_approval(demo):
+    today = timezone.localdate()
+    board = dashboard_compose(
+        user=demo.get(username="administrateur"), start_year=FiscalPeriod.year_of(today), currency="CAD", today=today
+    )
+    assert board.approvals is not None
+    assert all(grant.created_by.username != "administrateur" for grant in board.approvals.grants)
+    assert all(allocation.prepared_by.username != "administrateur" for allocation in board.approvals.allocations)
+
+
+def test_the_page_shows_the_figures_with_links_to_their_lists(client, demo):
+    client.force_login(demo.get(username="finances"))
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "Tableau de bord" in page
+    assert reverse("admin:grants_instalment_changelist") + "?status__exact=held" in page
+    assert "\xa0$" in page and "None" not in page and "CA$" not in page
+
+
+def test_partners_are_refused_and_anonymous_visitors_sent_to_log_in(client, demo):
+    assert client.get(reverse("dashboard:index")).status_code == 302
+    client.force_login(demo.get(username="mdj-sj"))
+    assert client.get(reverse("dashboard:index")).status_code == 403
