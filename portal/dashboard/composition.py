@@ -194,15 +194,19 @@ def _months(today: date, currency: str) -> list[MonthLine]:
 
 
 def _pools(start_year: int, currency: str) -> list[PoolLine]:
-    """Each pool of the year: what it spent and shared, read from its accounts, and who owes it (two queries)."""
+    """Each pool of the year: what it spent and shared, read from its accounts, and who owes it.
+
+    The pool's cost account falls with each expense and in-kind contribution
+    (and rises back with their reversals), and rises with each share posted.
+    """
     pools = [pool for pool in fiscal_year_pools(start_year).order_by("name") if pool.currency == currency]
     cost_codes = {pool.cost_account_code: pool for pool in pools}
     moved = (
         Entry.objects.filter(account__code__in=list(cost_codes))
         .values("account__code")
         .annotate(
-            spent=Sum("amount", filter=Q(transaction__kind=TransactionKind.EXPENSE)),
-            allocated=Sum("amount", filter=~Q(transaction__kind=TransactionKind.EXPENSE)),
+            allocated=Sum("amount", filter=Q(transaction__kind=TransactionKind.ALLOCATION)),
+            spent=Sum("amount", filter=~Q(transaction__kind=TransactionKind.ALLOCATION)),
         )
     )
     spent = {row["account__code"]: -(row["spent"] or Decimal(0)) for row in moved}
