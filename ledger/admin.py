@@ -4,6 +4,7 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
@@ -15,6 +16,7 @@ from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.resources import MembershipResource, PartyResource
+from ledger.selectors import account_balances
 from ledger.roles import is_administrator, is_finance
 from ledger.periods import fiscal_period_close, fiscal_period_open
 from ledger.services import Line, transaction_post, transaction_reverse
@@ -34,6 +36,26 @@ class PartyAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "sector", "is_active"]
     search_fields = ["name", "liaison_name", "liaison_email"]
     inlines = [MembershipInline]
+    readonly_fields = ["balances"]
+
+    @admin.display(description=gettext_lazy("balances"))
+    def balances(self, party: Party) -> str:
+        """Each of the party's accounts (grants received, each pool's position) with its balance today."""
+        if party.pk is None:
+            return "—"
+        accounts = party.accounts.order_by("currency", "code")
+        balances = account_balances(accounts=accounts)
+        if not balances:
+            return _("No account yet.")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td class="amount">{}</td></tr>',
+            (
+                (reverse("admin:ledger_account_change", args=[account.pk]), account.name, money_format(balances[account.pk]))
+                for account in accounts
+            ),
+        )
+        return format_html('<table class="balances"><tbody>{}</tbody></table>', rows)
 
 
 @admin.register(Membership)
@@ -57,7 +79,7 @@ class AccountAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(entries_total=Sum("entries__amount"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
-        return ["currency", "party"] if obj is not None and obj.entries.exists() else []
+        return ["currency", "party", "type"] if obj is not None and obj.entries.exists() else []
 
     @admin.display(description=gettext_lazy("balance"), ordering="entries_total")
     def balance(self, account: Account) -> str:

@@ -111,3 +111,15 @@ def test_closing_a_period_from_the_admin_needs_an_administrator(client, administ
     client.force_login(administrator)
     client.post(changelist, {"action": "close_periods", "_selected_action": [2020]})
     assert FiscalPeriod.objects.get(pk=2020).is_closed
+
+
+def test_a_partners_page_shows_the_balance_of_each_of_its_accounts(staff_client, posted, party, party_account):
+    page = staff_client.get(reverse("admin:ledger_party_change", args=[party.pk])).content.decode()
+    row = f'<td><a href="{reverse("admin:ledger_account_change", args=[party_account.pk])}">Subventions reçues</a></td>'
+    assert row + '<td class="amount">80,00\xa0$</td>' in page
+
+
+def test_an_account_with_entries_shows_its_party_type_and_currency_read_only(staff_client, posted, party_account):
+    page = staff_client.get(reverse("admin:ledger_account_change", args=[party_account.pk])).content.decode()
+    assert 'name="type"' not in page and 'name="party"' not in page and 'name="currency"' not in page
+    assert 'name="name"' in page
