@@ -328,7 +328,7 @@ def test_a_new_version_cannot_bring_a_share_below_the_in_kind_already_credited(
     contribution = InKindContribution.objects.create(
         pool=joined, party=parties[0], description="Salle", value=cad("1500.00"), justification="Tarif", date=DAY
     )
-    in_kind_post(contribution=contribution)
+    in_kind_post(contribution=contribution, posted_by=finance_user)
     declare(parties[1], "900000", as_of=date(2025, 4, 1))  # the first party's share falls to 833.33
     second = allocation_compute(pool=joined, prepared_by=finance_user)
     allocation_approve(allocation=second, approved_by=second_administrator)

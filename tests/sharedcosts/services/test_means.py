@@ -13,13 +13,13 @@ from .helpers import DAY
 pytestmark = pytest.mark.django_db
 
 
-def test_a_negative_means_declaration_is_refused(party):
+def test_a_negative_means_declaration_is_refused(party, finance_user):
     with pytest.raises(MeansError) as refused:
-        means_declare(party=party, value=Decimal("-1"), as_of=DAY, source="Rapport annuel")
+        means_declare(party=party, value=Decimal("-1"), as_of=DAY, source="Rapport annuel", declared_by=finance_user)
     assert refused.value.code == "negative_means"
     assert MeansDeclaration.objects.count() == 0
 
 
-def test_means_declare_records_a_declaration(party):
-    declaration = means_declare(party=party, value=Decimal("85000"), as_of=DAY, source="Rapport annuel")
+def test_means_declare_records_a_declaration(party, finance_user):
+    declaration = means_declare(party=party, value=Decimal("85000"), as_of=DAY, source="Rapport annuel", declared_by=finance_user)
     assert MeansDeclaration.objects.get().pk == declaration.pk

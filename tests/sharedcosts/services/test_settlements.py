@@ -21,7 +21,7 @@ def owed(joined, parties, finance_user, administrator):
     """Shares 2000 / 4000 / 4000; the second party paid the whole 10 000."""
     posted_allocation(joined, finance_user, administrator)
     expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("10000.00"))
-    expense_post(expense=expense)
+    expense_post(expense=expense, posted_by=finance_user)
     return joined
 
 
@@ -51,10 +51,10 @@ def test_a_settlement_clears_positions_once(owed, parties, finance_user):
         (0, 1, Money("10.00", "USD"), "currency_mismatch"),
     ],
 )
-def test_bad_settlements_are_refused(owed, parties, payer, payee, amount, code):
+def test_bad_settlements_are_refused(owed, parties, finance_user, payer, payee, amount, code):
     before = written()
     with pytest.raises(SharedCostsError) as refused:
-        settlement_record(pool=owed, payer=parties[payer], payee=parties[payee], amount=amount, date=DAY)
+        settlement_record(pool=owed, payer=parties[payer], payee=parties[payee], amount=amount, date=DAY, recorded_by=finance_user)
     assert refused.value.code == code
     assert written() == before
     assert isinstance(refused.value, (SettlementRecordError, CurrencyError))
