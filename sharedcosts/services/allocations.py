@@ -291,7 +291,7 @@ def allocation_post(
     Each party's movement is one transaction keyed by this allocation and the
     party, so a retry after a failure posts what is missing and nothing twice.
     """
-    staff_check(posted_by)
+    staff_check(posted_by, error=ApprovalError)
     day = date or timezone.localdate()
     given = allocation
     with transaction.atomic():

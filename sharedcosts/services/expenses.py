@@ -83,7 +83,7 @@ def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUse
 
     A contribution not saved yet is saved with its credit, or not at all.
     """
-    staff_check(posted_by)
+    staff_check(posted_by, error=InKindError)
     pool = contribution.pool
     pool_currency_check(pool=pool, amount=contribution.value, what=_("in-kind value"))
     amount_size_check(amount=contribution.value, field=IN_KIND_VALUE, what=_("in-kind value"), error=InKindError)

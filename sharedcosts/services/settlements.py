@@ -44,7 +44,7 @@ def settlement_record(
     pool's row locked, so two settlements at once cannot both spend the same
     debt.
     """
-    staff_check(recorded_by)
+    staff_check(recorded_by, error=SettlementRecordError)
     pool_currency_check(pool=pool, amount=amount, what=_("settlement"))
     amount_size_check(amount=amount, field=SETTLEMENT_AMOUNT, what=_("settlement"), error=SettlementRecordError)
     if payer.pk == payee.pk:

@@ -11,7 +11,7 @@ from sharedcosts.selectors import pool_balances
 from sharedcosts.services import expense_post, in_kind_post
 
 from ..conftest import cad
-from .helpers import DAY, posted_allocation, written
+from .helpers import DAY, SHARE_LIMIT, assert_not_staff, posted_allocation, written
 
 pytestmark = pytest.mark.django_db
 
@@ -105,4 +105,63 @@ def test_in_kind_in_another_currency_is_refused(joined, parties, finance_user, a
     with pytest.raises(CurrencyError) as refused:
         in_kind_post(contribution=contribution, posted_by=finance_user)
     assert refused.value.code == "currency_mismatch"
+    assert written() == before
+
+
+# -- who may, and how much ----------------------------------------------------------
+
+
+def test_only_staff_post_an_expense(joined, parties, not_staff):
+    expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("100.00"))
+    before = written()
+    with pytest.raises(SharedCostsError) as refused:
+        expense_post(expense=expense, posted_by=not_staff)
+    assert_not_staff(refused.value)
+    assert written() == before
+    expense.refresh_from_db()
+    assert expense.transaction is None
+
+
+def test_only_staff_credit_in_kind(joined, parties, finance_user, administrator, not_staff):
+    posted_allocation(joined, finance_user, administrator)
+    contribution = InKindContribution.objects.create(
+        pool=joined, party=parties[0], description="Salle", value=cad("10.00"), justification="Tarif", date=DAY
+    )
+    before = written()
+    with pytest.raises(InKindError) as refused:
+        in_kind_post(contribution=contribution, posted_by=not_staff)
+    assert_not_staff(refused.value)
+    assert written() == before
+
+
+def test_an_expense_not_saved_yet_is_saved_with_its_posting(joined, parties, finance_user):
+    expense = Expense(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("250.00"))
+    expense_post(expense=expense, posted_by=finance_user)
+    assert Expense.objects.get().transaction.idempotency_key == f"expense:{expense.pk}"
+    assert pool_balances(pool=joined)[parties[1].pk] == cad("250.00")
+
+
+def test_an_expense_past_the_column_is_refused_in_words(joined, parties, finance_user):
+    expense = Expense(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("1000000000000.00"))
+    before = written()
+    with pytest.raises(SharedCostsError) as refused:
+        expense_post(expense=expense, posted_by=finance_user)
+    assert refused.value.code == "amount_too_large"
+    assert refused.value.messages == [
+        "Le montant « dépense » de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
+        f"inscrire (au plus {SHARE_LIMIT})."
+    ]
+    assert written() == before
+
+
+def test_in_kind_past_the_column_is_refused_in_words(joined, parties, finance_user, administrator):
+    posted_allocation(joined, finance_user, administrator)
+    contribution = InKindContribution(
+        pool=joined, party=parties[0], description="Salle", value=cad("1000000000000.00"), justification="Tarif", date=DAY
+    )
+    before = written()
+    with pytest.raises(InKindError) as refused:
+        in_kind_post(contribution=contribution, posted_by=finance_user)
+    assert refused.value.code == "amount_too_large"
+    assert "« valeur en nature »" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
     assert written() == before
