@@ -14,6 +14,10 @@
 4. :mod:`~sharedcosts.services.settlements`: a payment between two parties
    that clears their positions (:func:`settlement_record`).
 
+Finance staff (or an administrator) record and post; an allocation is
+approved only by an administrator other than the one who prepared it
+(:mod:`ledger.roles`). An amount its column cannot hold is refused in words.
+
 Every refusal is a :class:`sharedcosts.errors.SharedCostsError` raised before
 anything is written. Money moves only through
 :func:`ledger.services.transaction_post`, on the accounts of

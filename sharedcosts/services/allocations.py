@@ -37,9 +37,17 @@ from sharedcosts.models import (
     Participation,
 )
 from sharedcosts.services.means import means_latest
-from sharedcosts.services.pools import pool_cost_account, pool_currency_check, pool_position_account
+from sharedcosts.services.pools import (
+    amount_size_check,
+    pool_cost_account,
+    pool_currency_check,
+    pool_position_account,
+    staff_check,
+)
 
 MEANS_RULES = ("proportional", "base_plus_proportional", "progressive")
+ALLOCATION_TOTAL = Allocation._meta.get_field("total")
+SHARE_AMOUNT = AllocationShare._meta.get_field("amount")
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,8 @@ def _stored_params(pool: CostPool) -> dict[str, Any]:
 def _rule_params(pool: CostPool, participations: Sequence[Participation]) -> dict[str, Any]:
     """The stored parameters, with each payer's usage, floor and cap."""
     params = _stored_params(pool)
+    for amount in params.get("amounts", {}).values():
+        amount_size_check(amount=amount, field=SHARE_AMOUNT, what=_("fixed amount"))
     payers = [p for p in participations if not p.is_exempt]
     if pool.rule == "usage":
         missing = [p.party.name for p in payers if p.usage is None]
@@ -87,6 +97,7 @@ def _rule_params(pool: CostPool, participations: Sequence[Participation]) -> dic
         for limit, what in ((participation.floor, _("floor")), (participation.cap, _("cap"))):
             if limit is not None:
                 pool_currency_check(pool=pool, amount=limit, what=what)
+                amount_size_check(amount=limit, field=SHARE_AMOUNT, what=what)
     if floors:
         params["floors"] = floors
     if caps:
@@ -108,6 +119,7 @@ def shares_compute(
     declarations, newest first, that it read once for all of them; otherwise
     they are read here, in two queries.
     """
+    amount_size_check(amount=pool.budgeted_cost, field=ALLOCATION_TOTAL, what=_("budgeted cost"))
     if participations is None:
         participations = list(pool.participations.select_related("party").order_by("party_id"))
     if not participations:
@@ -176,8 +188,9 @@ def shares_compute(
     return Computed(inputs=inputs, shares=all_shares, declarations=latest)
 
 
-def allocation_compute(*, pool: CostPool, prepared_by: AbstractBaseUser) -> Allocation:
-    """A new draft version of the pool's shares, from its current inputs."""
+def allocation_compute(*, pool: CostPool, prepared_by: AbstractBaseUser | None) -> Allocation:
+    """A new draft version of the pool's shares, from its current inputs, prepared by finance staff."""
+    staff_check(prepared_by)
     computed = shares_compute(pool=pool)
     with transaction.atomic():
         locked = CostPool.objects.select_for_update().get(pk=pool.pk)
@@ -269,13 +282,16 @@ def _check_in_kind_covered(*, pool: CostPool, shares: dict[int, Money]) -> None:
 
 
 def allocation_post(
-    *, allocation: Allocation, posted_by: AbstractBaseUser, date: date_type | None = None
+    *, allocation: Allocation, posted_by: AbstractBaseUser | None, date: date_type | None = None
 ) -> Allocation:
     """Post the approved shares; over an earlier posted version, only the difference per party.
+
+    Finance staff post what an administrator approved.
 
     Each party's movement is one transaction keyed by this allocation and the
     party, so a retry after a failure posts what is missing and nothing twice.
     """
+    staff_check(posted_by, error=ApprovalError)
     day = date or timezone.localdate()
     given = allocation
     with transaction.atomic():

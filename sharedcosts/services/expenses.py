@@ -13,11 +13,16 @@ from sharedcosts.errors import InKindError, SharedCostsError
 from sharedcosts.models import CostPool, Expense, InKindContribution
 from sharedcosts.services.allocations import allocation_current
 from sharedcosts.services.pools import (
+    amount_size_check,
     pool_cost_account,
     pool_currency_check,
     pool_participant_check,
     pool_position_account,
+    staff_check,
 )
+
+EXPENSE_AMOUNT = Expense._meta.get_field("amount")
+IN_KIND_VALUE = InKindContribution._meta.get_field("value")
 
 
 def expense_posting_request(
@@ -49,14 +54,23 @@ def expense_posting_request(
     )
 
 
-def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None = None) -> Expense:
-    """Post an invoice paid by one party: the pool's cost falls, the payer's position rises."""
+def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Expense:
+    """Post an invoice paid by one party: the pool's cost falls, the payer's position rises.
+
+    An expense not saved yet is saved with its posting, or not at all.
+    """
+    staff_check(posted_by)
     pool = expense.pool
     pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
+    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
     pool_participant_check(pool=pool, party=expense.payer)
     if expense.amount.amount <= 0:
         raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
     with transaction.atomic():
+        # A settlement reads the positions under this lock; the expense must not move them meanwhile.
+        CostPool.objects.select_for_update().get(pk=pool.pk)
+        if expense.pk is None:
+            expense.save()
         result = transactions_post(requests=[expense_posting_request(expense=expense, posted_by=posted_by)])[0]
         if expense.transaction_id != result.transaction.pk:
             expense.transaction = result.transaction
@@ -64,10 +78,15 @@ def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None = None)
     return expense
 
 
-def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUser | None = None) -> InKindContribution:
-    """Credit a party's position with the fair value of what it provides, up to its share."""
+def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUser | None) -> InKindContribution:
+    """Credit a party's position with the fair value of what it provides, up to its share.
+
+    A contribution not saved yet is saved with its credit, or not at all.
+    """
+    staff_check(posted_by, error=InKindError)
     pool = contribution.pool
     pool_currency_check(pool=pool, amount=contribution.value, what=_("in-kind value"))
+    amount_size_check(amount=contribution.value, field=IN_KIND_VALUE, what=_("in-kind value"), error=InKindError)
     pool_participant_check(pool=pool, party=contribution.party)
     if contribution.value.amount <= 0:
         raise InKindError(_("An in-kind contribution must be worth more than zero."), code="not_positive")
@@ -102,6 +121,8 @@ def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUse
                     "pool": pool.name,
                 },
             )
+        if contribution.pk is None:
+            contribution.save()
         result = transaction_post(
             lines=[
                 Line(pool_cost_account(pool), -contribution.value),

@@ -5,11 +5,18 @@ from datetime import date as date_type
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ledger.models import Party
+from ledger.money import amount_limit
 from sharedcosts.errors import MeansError
 from sharedcosts.models import CostPool, Measure, MeansDeclaration
+from sharedcosts.services.pools import staff_check
+
+MEANS_VALUE = MeansDeclaration._meta.get_field("value")
+MEANS_LIMIT = amount_limit(max_digits=MEANS_VALUE.max_digits, decimal_places=MEANS_VALUE.decimal_places)
 
 
 def means_declare(
@@ -21,8 +28,10 @@ def means_declare(
     measure: str = Measure.ANNUAL_BUDGET,
     measure_name: str = "",
     document: Any = None,
+    declared_by: AbstractBaseUser | None,
 ) -> MeansDeclaration:
-    """Record a party's means as of a date; means are never negative."""
+    """Record a party's means as of a date, as finance staff read them; means are never negative."""
+    staff_check(declared_by, error=MeansError)
     if not isinstance(value, (Decimal, int)) or isinstance(value, bool) or not Decimal(value).is_finite():
         raise MeansError(_("The means must be a decimal number, not %(value)r."), code="invalid_means", params={"value": value})
     if value < 0:
@@ -30,6 +39,12 @@ def means_declare(
             _("The means of %(party)s cannot be negative: %(value)s."),
             code="negative_means",
             params={"party": party.name, "value": value},
+        )
+    if value > MEANS_LIMIT:
+        raise MeansError(
+            _("The means of %(party)s are more than the books can hold (at most %(limit)s)."),
+            code="amount_too_large",
+            params={"party": party.name, "limit": number_format(MEANS_LIMIT, decimal_pos=2, force_grouping=True)},
         )
     if not source.strip():
         raise MeansError(_("Say where the figure comes from."), code="missing_source")

@@ -5,10 +5,14 @@ participant's position in it. A position is what the party paid, plus its
 in-kind credit, minus its share.
 """
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.models import Account, AccountType, Party
+from ledger.money import amount_limit, fits_column, money_format
+from ledger.roles import require_staff
 from ledger.services import account_get_or_create
 from sharedcosts.errors import CurrencyError, SharedCostsError
 from sharedcosts.models import CostPool, Participation
@@ -40,6 +44,26 @@ def pool_currency_check(*, pool: CostPool, amount: Money, what: str) -> None:
             _("The %(what)s is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
             code="currency_mismatch",
             params={"what": what, "currency": amount.currency.code, "pool": pool.name, "pool_currency": pool.currency},
+        )
+
+
+def staff_check(
+    user: AbstractBaseUser | AnonymousUser | None, *, error: type[SharedCostsError] = SharedCostsError
+) -> None:
+    """Refuse anyone but finance staff or an administrator: only they record a pool's figures and post its money."""
+    require_staff(user, error=error, message=_("Only finance staff or an administrator can record this."))
+
+
+def amount_size_check(
+    *, amount: Money, field: Field, what: str, error: type[SharedCostsError] = SharedCostsError
+) -> None:
+    """Refuse an amount past the precision of the column that will hold it, before the database does."""
+    if not fits_column(amount, max_digits=field.max_digits, decimal_places=field.decimal_places):
+        limit = amount_limit(max_digits=field.max_digits, decimal_places=field.decimal_places)
+        raise error(
+            _("The %(what)s of %(amount)s is more than the books can hold (at most %(limit)s)."),
+            code="amount_too_large",
+            params={"what": what, "amount": money_format(amount), "limit": money_format(Money(limit, amount.currency))},
         )
 
 

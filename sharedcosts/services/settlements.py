@@ -3,15 +3,25 @@
 from datetime import date as date_type
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.models import Party, Transaction, TransactionKind
+from ledger.models import Entry, Party, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 from sharedcosts.errors import SettlementRecordError
 from sharedcosts.models import CostPool
 from sharedcosts.selectors import pool_balances
-from sharedcosts.services.pools import pool_currency_check, pool_participant_check, pool_position_account
+from sharedcosts.services.pools import (
+    amount_size_check,
+    pool_currency_check,
+    pool_participant_check,
+    pool_position_account,
+    staff_check,
+)
+
+# A settlement has no row of its own: the ledger's entries hold it.
+SETTLEMENT_AMOUNT = Entry._meta.get_field("amount")
 
 
 def settlement_record(
@@ -21,7 +31,7 @@ def settlement_record(
     payee: Party,
     amount: Money,
     date: date_type,
-    recorded_by: AbstractBaseUser | None = None,
+    recorded_by: AbstractBaseUser | None,
 ) -> Transaction:
     """Record that ``payer`` paid ``payee`` to settle their positions in the pool.
 
@@ -30,44 +40,54 @@ def settlement_record(
     amount, is taken to be the same payment recorded twice (a double click,
     a retry), and is posted once. It cannot be more than what the payer owes
     nor what the payee is owed, so a second real payment of the same amount
-    the same day is never needed.
+    the same day is never needed. The positions are read and moved with the
+    pool's row locked, so two settlements at once cannot both spend the same
+    debt.
     """
+    staff_check(recorded_by, error=SettlementRecordError)
     pool_currency_check(pool=pool, amount=amount, what=_("settlement"))
+    amount_size_check(amount=amount, field=SETTLEMENT_AMOUNT, what=_("settlement"), error=SettlementRecordError)
     if payer.pk == payee.pk:
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")
     if amount.amount <= 0:
         raise SettlementRecordError(_("A settlement must be more than zero."), code="not_positive")
     key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:{date.isoformat()}:{amount.amount}"
-    existing = Transaction.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    pool_participant_check(pool=pool, party=payer)
-    pool_participant_check(pool=pool, party=payee)
-    balances = pool_balances(pool=pool)
-    owed_by_payer = -balances[payer.pk]
-    owed_to_payee = balances[payee.pk]
-    if amount > owed_by_payer or amount > owed_to_payee:
-        raise SettlementRecordError(
-            _(
-                "%(payer)s owes %(owed)s and %(payee)s is owed %(due)s in %(pool)s; a payment of %(amount)s "
-                "would go beyond that."
-            ),
-            code="settlement_exceeds",
-            params={
-                "payer": payer.name,
-                "owed": owed_by_payer,
-                "payee": payee.name,
-                "due": owed_to_payee,
-                "pool": pool.name,
-                "amount": amount,
-            },
+    with transaction.atomic():
+        CostPool.objects.select_for_update().get(pk=pool.pk)
+        existing = Transaction.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        pool_participant_check(pool=pool, party=payer)
+        pool_participant_check(pool=pool, party=payee)
+        balances = pool_balances(pool=pool)
+        owed_by_payer = -balances[payer.pk]
+        owed_to_payee = balances[payee.pk]
+        if amount > owed_by_payer or amount > owed_to_payee:
+            raise SettlementRecordError(
+                _(
+                    "%(payer)s owes %(owed)s and %(payee)s is owed %(due)s in %(pool)s; a payment of %(amount)s "
+                    "would go beyond that."
+                ),
+                code="settlement_exceeds",
+                params={
+                    "payer": payer.name,
+                    "owed": owed_by_payer,
+                    "payee": payee.name,
+                    "due": owed_to_payee,
+                    "pool": pool.name,
+                    "amount": amount,
+                },
+            )
+        result = transaction_post(
+            lines=[
+                Line(pool_position_account(pool, payer), amount),
+                Line(pool_position_account(pool, payee), -amount),
+            ],
+            date=date,
+            kind=TransactionKind.SETTLEMENT,
+            idempotency_key=key,
+            memo=_("%(payer)s pays %(payee)s for %(pool)s")
+            % {"payer": payer.name, "payee": payee.name, "pool": pool.name},
+            posted_by=recorded_by,
         )
-    result = transaction_post(
-        lines=[Line(pool_position_account(pool, payer), amount), Line(pool_position_account(pool, payee), -amount)],
-        date=date,
-        kind=TransactionKind.SETTLEMENT,
-        idempotency_key=key,
-        memo=_("%(payer)s pays %(payee)s for %(pool)s") % {"payer": payer.name, "payee": payee.name, "pool": pool.name},
-        posted_by=recorded_by,
-    )
     return result.transaction

@@ -2,10 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from moneyed import Money
 
-from ledger.models import Party, PartyKind, Sector
+from ledger.models import Membership, Party, PartyKind, Sector
 from ledger.roles import ADMINISTRATORS_GROUP
 from sharedcosts.models import CostPool, MeansDeclaration, Participation, PoolKind
 
@@ -24,6 +24,22 @@ def second_administrator(django_user_model):
     user = django_user_model.objects.create_user(username="admin-two", password="x")
     user.groups.add(Group.objects.get(name=ADMINISTRATORS_GROUP))
     return user
+
+
+@pytest.fixture
+def partner_member(django_user_model, party):
+    """A partner's own staff: they see their organisation in the portal, and record nothing in the books."""
+    user = django_user_model.objects.create_user(username="membre-partenaire", password="x")
+    Membership.objects.create(user=user, party=party)
+    return user
+
+
+@pytest.fixture(params=["partner member", "anonymous", "nobody"])
+def not_staff(request):
+    """Each kind of actor a shared-cost service refuses to write for."""
+    if request.param == "partner member":
+        return request.getfixturevalue("partner_member")
+    return AnonymousUser() if request.param == "anonymous" else None
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ def test_a_posted_pool_page_shows_ledger_balances(finance_client, joined, partie
     allocation_approve(allocation=allocation, approved_by=administrator)
     allocation_post(allocation=allocation, posted_by=administrator, date=date(2025, 5, 1))
     expense_post(
-        expense=Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=date(2025, 5, 1), amount=cad("10000.00"))
+        expense=Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=date(2025, 5, 1), amount=cad("10000.00")),
+        posted_by=finance_user,
     )
     page = finance_client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
     assert "6\xa0000,00\xa0$" in page

@@ -28,8 +28,11 @@ def post(pool, finance_user, administrator):
     return allocation_post(allocation=allocation, posted_by=administrator, date=DAY)
 
 
-def pay(pool, payer, amount):
-    expense_post(expense=Expense.objects.create(pool=pool, payer=payer, vendor="Loyer", date=DAY, amount=cad(amount)))
+def pay(pool, payer, amount, finance_user):
+    expense_post(
+        expense=Expense.objects.create(pool=pool, payer=payer, vendor="Loyer", date=DAY, amount=cad(amount)),
+        posted_by=finance_user,
+    )
 
 
 def test_balances_are_zero_before_anything_is_posted(joined, parties):
@@ -45,7 +48,7 @@ def test_pool_balances_take_two_queries(joined, parties, finance_user, administr
 
 def test_the_settlement_plan_clears_the_pool(joined, parties, finance_user, administrator):
     post(joined, finance_user, administrator)
-    pay(joined, parties[1], "10000.00")
+    pay(joined, parties[1], "10000.00", finance_user)
     assert settlement_plan(pool=joined) == [
         (parties[0], parties[1], cad("2000.00")),
         (parties[2], parties[1], cad("4000.00")),
@@ -69,9 +72,9 @@ def second_pool(parties):
 
 def test_the_year_plan_nets_positions_across_pools(joined, second_pool, parties, finance_user, administrator):
     post(joined, finance_user, administrator)  # shares 2000 / 4000 / 4000
-    pay(joined, parties[1], "10000.00")
+    pay(joined, parties[1], "10000.00", finance_user)
     post(second_pool, finance_user, administrator)  # shares 1000 each
-    pay(second_pool, parties[0], "3000.00")
+    pay(second_pool, parties[0], "3000.00", finance_user)
     # First pool: -2000, +6000, -4000; second: +2000, -1000, -1000.
     assert year_balances(start_year=2025) == {
         "CAD": {parties[0]: cad("0.00"), parties[1]: cad("5000.00"), parties[2]: cad("-5000.00")}
@@ -89,7 +92,8 @@ def test_pools_in_other_currencies_are_planned_apart(joined, parties, finance_us
         Participation.objects.create(pool=usd, party=member)
     post(usd, finance_user, administrator)
     expense_post(
-        expense=Expense.objects.create(pool=usd, payer=parties[0], vendor="Traiteur", date=DAY, amount=Money("100.00", "USD"))
+        expense=Expense.objects.create(pool=usd, payer=parties[0], vendor="Traiteur", date=DAY, amount=Money("100.00", "USD")),
+        posted_by=finance_user,
     )
     plans = settlement_plan_for_year(start_year=2025)
     assert plans["USD"] == [(parties[1], parties[0], Money("50.00", "USD"))]
@@ -110,7 +114,7 @@ def test_fairness_flags_parties_outside_the_band(joined, parties, finance_user):
 
 def test_a_pool_not_yet_paid_is_left_out_of_the_year_plan(joined, second_pool, parties, finance_user, administrator):
     post(joined, finance_user, administrator)
-    pay(joined, parties[1], "10000.00")
+    pay(joined, parties[1], "10000.00", finance_user)
     post(second_pool, finance_user, administrator)  # nobody paid the training yet
     assert year_pending_pools(start_year=2025) == [second_pool]
     assert settlement_plan_for_year(start_year=2025) == {

@@ -16,10 +16,11 @@ from sharedcosts.services import (
     allocation_is_stale,
     allocation_post,
     in_kind_post,
+    shares_compute,
 )
 
 from ..conftest import cad, declare
-from .helpers import DAY, posted_allocation, shares_of, written
+from .helpers import DAY, SHARE_LIMIT, assert_not_staff, posted_allocation, shares_of, written
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +329,7 @@ def test_a_new_version_cannot_bring_a_share_below_the_in_kind_already_credited(
     contribution = InKindContribution.objects.create(
         pool=joined, party=parties[0], description="Salle", value=cad("1500.00"), justification="Tarif", date=DAY
     )
-    in_kind_post(contribution=contribution)
+    in_kind_post(contribution=contribution, posted_by=finance_user)
     declare(parties[1], "900000", as_of=date(2025, 4, 1))  # the first party's share falls to 833.33
     second = allocation_compute(pool=joined, prepared_by=finance_user)
     allocation_approve(allocation=second, approved_by=second_administrator)
@@ -340,3 +341,70 @@ def test_a_new_version_cannot_bring_a_share_below_the_in_kind_already_credited(
     assert written() == before
     second.refresh_from_db()
     assert second.status == AllocationStatus.APPROVED
+
+
+# -- who may, and how much ----------------------------------------------------------
+
+
+def test_only_staff_compute_an_allocation(joined, not_staff):
+    before = written()
+    with pytest.raises(SharedCostsError) as refused:
+        allocation_compute(pool=joined, prepared_by=not_staff)
+    assert_not_staff(refused.value)
+    assert written() == before
+
+
+def test_only_staff_post_an_allocation(joined, finance_user, administrator, not_staff):
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    allocation_approve(allocation=allocation, approved_by=administrator)
+    before = written()
+    with pytest.raises(ApprovalError) as refused:
+        allocation_post(allocation=allocation, posted_by=not_staff, date=DAY)
+    assert_not_staff(refused.value)
+    assert written() == before
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.APPROVED
+
+
+def test_a_partner_member_cannot_approve_an_allocation(joined, finance_user, partner_member):
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    with pytest.raises(ApprovalError) as refused:
+        allocation_approve(allocation=allocation, approved_by=partner_member)
+    assert refused.value.code == "not_administrator"
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.DRAFT
+
+
+def test_a_budgeted_cost_past_the_column_is_refused_in_words(joined, finance_user):
+    joined.budgeted_cost = cad("1000000000000.00")
+    before = written()
+    with pytest.raises(SharedCostsError) as refused:
+        allocation_compute(pool=joined, prepared_by=finance_user)
+    assert refused.value.code == "amount_too_large"
+    assert refused.value.messages == [
+        "Le montant « coût prévu » de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
+        f"inscrire (au plus {SHARE_LIMIT})."
+    ]
+    assert written() == before
+
+
+def test_a_fixed_amount_past_the_column_is_refused_in_words(joined, parties, finance_user):
+    joined.rule = "fixed"
+    joined.rule_params = {"amounts": {str(parties[0].pk): "1000000000000.00", str(parties[1].pk): "0", str(parties[2].pk): "0"}}
+    joined.save()
+    before = written()
+    with pytest.raises(SharedCostsError) as refused:
+        allocation_compute(pool=joined, prepared_by=finance_user)
+    assert refused.value.code == "amount_too_large"
+    assert "« montant fixe »" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
+    assert written() == before
+
+
+@pytest.mark.parametrize(("limit", "words"), [("floor", "« plancher »"), ("cap", "« plafond »")])
+def test_a_floor_or_cap_past_the_column_is_refused_in_words(joined, parties, finance_user, limit, words):
+    participations = list(joined.participations.select_related("party").order_by("party_id"))
+    setattr(participations[0], limit, cad("1000000000000.00"))
+    with pytest.raises(SharedCostsError) as refused:
+        shares_compute(pool=joined, participations=participations)
+    assert refused.value.code == "amount_too_large"
+    assert words in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
