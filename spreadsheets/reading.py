@@ -24,13 +24,22 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 XLSX_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (too big, not a spreadsheet, no header)."""
+    """The file cannot be read as a table (too big, not a spreadsheet, no header, a cell past the header).
+
+    ``line`` is the line of the file the refusal is about (1, the header, when
+    it is about the whole file).
+    """
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def max_bytes() -> int:
@@ -106,6 +115,26 @@ def size_check(data: bytes) -> None:
         )
 
 
+def _past_header_check(row: list[Any], width: int, line: int) -> None:
+    """Refuse a value past the header's last column: it would be lost, and it is often half an amount.
+
+    ``…,CAD,Cartouches,1234,56`` in a comma-separated file is a French decimal
+    split in two cells; reading the row to the header's width would import
+    1 234,00 $. Empty cells past the header are what spreadsheet programs
+    write, and are ignored.
+    """
+    for index in range(width, len(row)):
+        if str(row[index]).strip():
+            raise ImportFileError(
+                _(
+                    "The cell %(cell)s (“%(value)s”) is past the last column of the header. "
+                    "If it is the cents of an amount, put the amount in quotes or separate the columns with semicolons."
+                )
+                % {"cell": f"{get_column_letter(index + 1)}{line}", "value": row[index]},
+                line=line,
+            )
+
+
 def table_read(data: bytes, filename: str = "") -> Table:
     """The rows of an XLSX or CSV file, with their line numbers; empty lines dropped."""
     size_check(data)
@@ -124,6 +153,7 @@ def table_read(data: bytes, filename: str = "") -> Table:
     lines = []
     for number, row in numbered[1:]:
         row = [(cell.strip() if isinstance(cell, str) else cell) for cell in row]
+        _past_header_check(row, len(headers), number)
         row = (row + [""] * len(headers))[: len(headers)]
         dataset.append(row)
         lines.append(number)

@@ -194,7 +194,7 @@ def file_import(
         table = table_read(data, filename)
     except ImportFileError as error:
         report = ImportReport(dry_run=dry_run)
-        report.errors.append(RowError(1, "", str(error)))
+        report.errors.append(RowError(error.line, "", str(error)))
         return report
     return table_import(resource, table, dry_run=dry_run, user=user, progress=progress)
 
@@ -228,7 +228,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     try:
         table = table_read(bytes(job.content), job.filename)
     except ImportFileError as error:
-        report = ImportReport(dry_run=job.dry_run, errors=[RowError(1, "", str(error))])
+        report = ImportReport(dry_run=job.dry_run, errors=[RowError(error.line, "", str(error))])
     else:
         job.total_rows = len(table)
         job.save(update_fields=["total_rows"])

@@ -36,3 +36,22 @@ def test_a_file_over_the_limit_is_refused(settings):
     settings.IMPORT_EXPORT_MAX_FILE_BYTES = 1024
     with pytest.raises(ImportFileError):
         table_read(b"x" * 2048)
+
+
+def test_a_value_past_the_header_is_refused_naming_its_line_and_cell():
+    data = "regroupement,payé par,fournisseur,date,montant,devise,description\r\n".encode("cp1252")
+    data += "Soirées,Travail de rue,Bureau en gros,2025-06-15,CAD,Cartouches,1234,56\r\n".encode("cp1252")
+    with pytest.raises(ImportFileError) as refused:
+        table_read(data)
+    assert refused.value.line == 2
+    assert "H2" in str(refused.value) and "56" in str(refused.value)
+
+
+def test_empty_cells_past_the_header_are_ignored():
+    table = table_read(b"nom;valeur\r\nA;1;;\r\nB;2;\xc2\xa0;\r\n")
+    assert [list(row) for row in table.dataset] == [["A", "1"], ["B", "2"]]
+
+
+def test_a_blank_required_value_is_left_to_its_column_check():
+    table = table_read(b"nom;valeur\r\n;1\r\n")
+    assert list(table.dataset[0]) == ["", "1"]
