@@ -25,6 +25,7 @@ from spreadsheets.widgets import (
     JSONWidget,
     LookupWidget,
     MoneyAmountWidget,
+    currency_left_to_pool,
 )
 from sharedcosts.models import (
     RULE_CHOICES,
@@ -53,7 +54,7 @@ class CostPoolResource(SpreadsheetResource):
     name = column("name", "nom")
     kind = column("kind", "type", ChoiceWidget(PoolKind))
     budgeted_cost = column("budgeted_cost", "coût budgété", MoneyAmountWidget())
-    currency = column("budgeted_cost_currency", "devise", CurrencyWidget())
+    currency = column("budgeted_cost_currency", "devise", CurrencyWidget(amount_column="coût budgété"))
     start_date = column("start_date", "début", DateWidget())
     end_date = column("end_date", "fin", DateWidget())
     measure = column("measure", "mesure", ChoiceWidget(Measure))
@@ -144,7 +145,7 @@ class ExpenseResource(BulkSpreadsheetResource):
     vendor = column("vendor", "fournisseur")
     date = column("date", "date", DateWidget())
     amount = column("amount", "montant", MoneyAmountWidget())
-    currency = column("amount_currency", "devise", CurrencyWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget(amount_column="montant"))
     description = column("description", "description")
     required_columns = ("regroupement", "payé par", "fournisseur", "date", "montant")
 
@@ -169,6 +170,8 @@ class ExpenseResource(BulkSpreadsheetResource):
         if not (instance.pool_id and instance.payer_id and instance.date and instance.__dict__.get("amount") is not None):
             return
         pool, payer = instance.pool, instance.payer
+        if currency_left_to_pool(row, amount_column="montant", currency_column="devise"):
+            instance.amount = Money(instance.amount.amount, pool.currency)
         errors = {}
         if instance.amount_currency != pool.currency:
             errors["amount_currency"] = _("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.") % {
@@ -243,7 +246,7 @@ class InKindContributionResource(SpreadsheetResource):
     party = column("party", "partenaire", _party())
     description = column("description", "description")
     value = column("value", "valeur", MoneyAmountWidget())
-    currency = column("value_currency", "devise", CurrencyWidget())
+    currency = column("value_currency", "devise", CurrencyWidget(amount_column="valeur"))
     justification = column("justification", "justification")
     date = column("date", "date", DateWidget())
     required_columns = ("regroupement", "partenaire", "description", "valeur", "justification", "date")
@@ -269,6 +272,8 @@ class InKindContributionResource(SpreadsheetResource):
         if not (instance.pool_id and instance.party_id and value is not None):
             return
         pool, party = instance.pool, instance.party
+        if currency_left_to_pool(row, amount_column="valeur", currency_column="devise"):
+            instance.value = Money(instance.value.amount, pool.currency)
         errors = {}
         if instance.value_currency != pool.currency:
             errors["value_currency"] = _(

@@ -96,3 +96,32 @@ def test_an_in_kind_contribution_already_credited_is_not_changed_by_an_import(db
     assert "déjà créditée au grand livre" in report.errors[0].message
     credited.refresh_from_db()
     assert credited.value.amount > 1
+
+
+def test_a_euro_sign_in_the_amount_is_not_thrown_away(db, administrator):
+    from sharedcosts.models import Expense
+
+    _pools_imported(administrator)
+    header = "regroupement;payé par;fournisseur;date;montant;devise\r\n"
+    for currency in ("", "CAD"):
+        data = (header + f"Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;1\u00a0234,56\u00a0€;{currency}\r\n").encode()
+        report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+        assert [(e.row, e.column) for e in report.errors] == [(2, "devise")]
+    assert not Expense.objects.exists()
+
+
+def test_a_bare_dollar_sign_means_the_pools_currency(db, administrator):
+    from decimal import Decimal
+
+    from sharedcosts.models import CostPool, Expense
+
+    _pools_imported(administrator)
+    CostPool.objects.filter(name="Soirées 16-25 ans 2025").update(budgeted_cost_currency="USD")
+    data = (
+        "regroupement;payé par;fournisseur;date;montant\r\n"
+        "Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;1 234,56 $\r\n"
+    ).encode()
+    report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+    assert report.saved, report.errors
+    assert Expense.objects.get().amount.amount == Decimal("1234.56")
+    assert Expense.objects.get().amount_currency == "USD"
