@@ -23,7 +23,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from spreadsheets.reading import header_normalise
-from spreadsheets.widgets import CurrencyWidget, LookupWidget, TextWidget
+from spreadsheets.widgets import CurrencyWidget, LookupWidget, ReferenceWidget, TextWidget, cell_text
 
 PROGRESS_EVERY = 100
 
@@ -87,6 +87,11 @@ class SpreadsheetResource(resources.ModelResource):
         number = kwargs.get("row_number", 0)
         if self.progress is not None and number % PROGRESS_EVERY == 0:
             self.progress(number)
+
+    def import_field(self, field: Field, instance: Any, row: dict[str, Any], is_m2m: bool = False, **kwargs: Any) -> None:
+        if isinstance(field.widget, ReferenceWidget) and not cell_text(row.get(field.column_name, "")):
+            return  # a row without a reference keeps the one its row has, or is given a new one
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def export_field(self, field: Field, instance: Any, **kwargs: Any) -> str:
         value = super().export_field(field, instance, **kwargs)

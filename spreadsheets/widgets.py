@@ -15,6 +15,7 @@ A base module of the app: it knows no domain app and never imports
 import json
 import re
 import unicodedata
+import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -269,6 +270,25 @@ class TextWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return escape_formula("" if value is None else str(value))
+
+
+class ReferenceWidget(widgets.Widget):
+    """The reference (a UUID) the product gave a row it posted, written in the "référence" column of its export."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> uuid.UUID | None:
+        text = cell_text(value)
+        if text == "":
+            return None
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a reference written by this application; leave the cell empty for a new row.")
+                % {"value": text}
+            ) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
