@@ -57,6 +57,7 @@ class ImportReport:
     skipped: int = 0
     already_imported: int = 0
     errors: list[RowError] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -75,6 +76,7 @@ class ImportReport:
             "updated": self.updated,
             "skipped": self.skipped,
             "already_imported": self.already_imported,
+            "ignored_sheets": self.ignored_sheets,
             "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
         }
 
@@ -86,6 +88,10 @@ class ImportReport:
         else:
             text = _("Imported: %(created)d row(s) created, %(updated)d updated, %(skipped)d unchanged.")
         text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
+        if self.ignored_sheets:
+            text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
+                "sheets": ", ".join(f"« {name} »" for name in self.ignored_sheets)
+            }
         if self.already_imported:
             text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
                 "count": self.already_imported
@@ -131,7 +137,7 @@ def table_import(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import every row of ``table`` with ``resource``, in one transaction, or nothing."""
-    report = ImportReport(dry_run=dry_run, total=len(table))
+    report = ImportReport(dry_run=dry_run, total=len(table), ignored_sheets=table.ignored_sheets)
     by_normal = {header_normalise(f.column_name): f.column_name for f in resource.get_import_fields()}
     table.dataset.headers = [by_normal.get(header, header) for header in table.dataset.headers or []]
     report.errors = headers_check(resource, table.dataset.headers)
