@@ -80,6 +80,11 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
+def quoted(name: str) -> str:
+    """A name between the quotation marks of the person's language: “Dépenses”, « Dépenses »."""
+    return _("“%(name)s”") % {"name": name}
+
+
 def _sheet_holds_data(sheet: Any) -> bool:
     return any(value not in (None, "") for row in sheet.iter_rows(values_only=True) for value in row)
 
@@ -109,7 +114,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
     if hidden:
         raise ImportFileError(
             _("The sheet(s) %(sheets)s are hidden and hold data: show them, or delete them, then send the file again.")
-            % {"sheets": ", ".join(f"« {name} »" for name in hidden)}
+            % {"sheets": ", ".join(quoted(name) for name in hidden)}
         )
     sheet = values.active
     ignored = [other.title for other in values.worksheets if other is not sheet and _sheet_holds_data(other)]
@@ -131,8 +136,8 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
         line = cells[0].row if cells else len(rows) + 1
         if sheet.row_dimensions[line].hidden and any(str(value).strip() for value in row):
             raise ImportFileError(
-                _("Line %(line)s is hidden in the sheet « %(sheet)s »: show it, or delete it, then send the file again.")
-                % {"line": line, "sheet": sheet.title},
+                _("Line %(line)s is hidden in the sheet %(sheet)s: show it, or delete it, then send the file again.")
+                % {"line": line, "sheet": quoted(sheet.title)},
                 line=line,
             )
         rows.append(row)

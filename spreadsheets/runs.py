@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from spreadsheets.models import ImportJob, ImportJobStatus
-from spreadsheets.reading import ImportFileError, Table, header_normalise, table_read
+from spreadsheets.reading import ImportFileError, Table, header_normalise, quoted, table_read
 from spreadsheets.registry import IMPORTABLE
 
 PROGRESS_KEPT_SECONDS = 24 * 3600
@@ -90,7 +90,7 @@ class ImportReport:
         text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
         if self.ignored_sheets:
             text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
-                "sheets": ", ".join(f"« {name} »" for name in self.ignored_sheets)
+                "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
             }
         if self.already_imported:
             text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
