@@ -150,7 +150,8 @@ def _row_reference(parts: list[str]) -> uuid.UUID:
 def _differences(stored: Expense, read: Expense) -> list[str]:
     fields = ("pool", "payer", "vendor", "date", "amount", "description")
     return [
-        f"{Expense._meta.get_field(name).verbose_name}: {getattr(stored, name)} → {getattr(read, name)}"
+        _("%(field)s: %(stored)s → %(read)s")
+        % {"field": Expense._meta.get_field(name).verbose_name, "stored": getattr(stored, name), "read": getattr(read, name)}
         for name in fields
         if getattr(stored, name) != getattr(read, name)
     ]

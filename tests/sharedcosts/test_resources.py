@@ -167,8 +167,8 @@ def test_an_exported_expense_changed_in_the_file_is_refused_and_must_be_reversed
     changed = exported.replace("1234,56", "1243,56").encode()
     report = file_import(IMPORTABLE["depenses"](), changed, dry_run=False, user=administrator)
     assert [e.row for e in report.errors] == [2]
-    assert "(montant: 1\xa0234,56\xa0$ → 1\xa0243,56\xa0$)" in report.errors[0].message
-    assert report.errors[0].message.endswith("correct it by a reversal.")
+    assert "(montant\xa0: 1\xa0234,56\xa0$ → 1\xa0243,56\xa0$)" in report.errors[0].message
+    assert report.errors[0].message.endswith("corrigez-la par une contrepassation.")
     assert Transaction.objects.filter(kind="expense").count() == 1
 
 
