@@ -48,7 +48,7 @@ class FundingProgrammeResource(SpreadsheetResource):
     name = column("name", "nom")
     fiscal_year = column("fiscal_year", "exercice", DecimalWidget(places=0))
     amount = column("amount", "enveloppe", MoneyAmountWidget())
-    currency = column("amount_currency", "devise", CurrencyWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget(amount_column="enveloppe"))
     holds = column("holds_on_overdue_report", "retenue si rapport en retard", BooleanWidget())
     required_columns = ("nom", "exercice", "enveloppe")
 
@@ -110,7 +110,7 @@ class GrantResource(SpreadsheetResource):
     title = column("title", "titre")
     purpose = column("purpose", "objet", ChoiceWidget(GrantPurpose))
     amount = column("amount", "montant", MoneyAmountWidget())
-    currency = column("amount_currency", "devise", CurrencyWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget(amount_column="montant"))
     start_date = column("start_date", "début", DateWidget())
     end_date = column("end_date", "fin", DateWidget())
     frequency = column("frequency", "versements", ChoiceWidget(ScheduleFrequency))

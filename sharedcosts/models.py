@@ -254,6 +254,8 @@ class Expense(models.Model):
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
     document = models.FileField(_("invoice"), upload_to=private_upload_to, blank=True)
+    # The expense's name in any database: its posting's key, and the "référence" of its exported row.
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     transaction = models.OneToOneField(
         Transaction, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name=_("transaction")
     )
@@ -279,6 +281,7 @@ class InKindContribution(models.Model):
     )
     justification = models.TextField(_("justification of the value"))
     date = models.DateField(_("date"))
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     transaction = models.OneToOneField(
         Transaction, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name=_("transaction")
     )

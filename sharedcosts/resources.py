@@ -1,20 +1,21 @@
 """Import and export of cost pools, participations, means, expenses and in-kind contributions.
 
-An imported expense is posted to the ledger in the same database
-transaction, under an idempotency key made from the row's content: the same
-file imported twice posts nothing the second time, and the report says how
-many rows had already been imported.
+An imported expense is recorded and posted to the ledger by the same service
+as one typed in the admin, in the same database transaction, under the key
+of its reference: the "référence" column of an export, or one read from the
+row's content. The same rows imported twice post nothing the second time,
+and the report says how many rows had already been imported.
 """
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.models import Party, Transaction
-from ledger.services import transactions_post
+from ledger.models import Party
 from spreadsheets.resources import BulkSpreadsheetResource, SpreadsheetResource, column
 from spreadsheets.widgets import (
     BooleanWidget,
@@ -25,6 +26,9 @@ from spreadsheets.widgets import (
     JSONWidget,
     LookupWidget,
     MoneyAmountWidget,
+    ReferenceWidget,
+    cell_text,
+    currency_left_to_pool,
 )
 from sharedcosts.models import (
     RULE_CHOICES,
@@ -38,7 +42,7 @@ from sharedcosts.models import (
     Participation,
     PoolKind,
 )
-from sharedcosts.services import expense_posting_request, pool_cost_account, pool_position_account
+from sharedcosts.services import expenses_record
 
 
 def _party() -> LookupWidget:
@@ -53,7 +57,7 @@ class CostPoolResource(SpreadsheetResource):
     name = column("name", "nom")
     kind = column("kind", "type", ChoiceWidget(PoolKind))
     budgeted_cost = column("budgeted_cost", "coût budgété", MoneyAmountWidget())
-    currency = column("budgeted_cost_currency", "devise", CurrencyWidget())
+    currency = column("budgeted_cost_currency", "devise", CurrencyWidget(amount_column="coût budgété"))
     start_date = column("start_date", "début", DateWidget())
     end_date = column("end_date", "fin", DateWidget())
     measure = column("measure", "mesure", ChoiceWidget(Measure))
@@ -134,25 +138,48 @@ class MeansDeclarationResource(BulkSpreadsheetResource):
             row["mesure"] = Measure.ANNUAL_BUDGET
 
 
-def _posting_key(kind: str, parts: list[str]) -> str:
-    return f"import:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:48]
+def _row_reference(parts: list[str]) -> uuid.UUID:
+    """The reference of a row that has none, read from its content: the same row imported twice is one expense.
+
+    It is the start of the hash imports used before references existed, so a
+    file imported then is recognised now.
+    """
+    return uuid.UUID(hex=hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32])
+
+
+def _differences(stored: Expense, read: Expense) -> list[str]:
+    fields = ("pool", "payer", "vendor", "date", "amount", "description")
+    return [
+        _("%(field)s: %(stored)s → %(read)s")
+        % {"field": Expense._meta.get_field(name).verbose_name, "stored": getattr(stored, name), "read": getattr(read, name)}
+        for name in fields
+        if getattr(stored, name) != getattr(read, name)
+    ]
 
 
 class ExpenseResource(BulkSpreadsheetResource):
+    """Expenses read and checked row by row, then recorded and posted by :func:`sharedcosts.services.expenses_record`.
+
+    A row names its expense by its "référence" (an export writes it), or by
+    its content when the cell is empty: an expense typed in the admin then
+    exported, or a file imported twice, is never posted again.
+    """
+
     pool = column("pool", "regroupement", _pool())
     payer = column("payer", "payé par", _party())
     vendor = column("vendor", "fournisseur")
     date = column("date", "date", DateWidget())
     amount = column("amount", "montant", MoneyAmountWidget())
-    currency = column("amount_currency", "devise", CurrencyWidget())
+    currency = column("amount_currency", "devise", CurrencyWidget(amount_column="montant"))
     description = column("description", "description")
+    reference = column("reference", "référence", ReferenceWidget())
     required_columns = ("regroupement", "payé par", "fournisseur", "date", "montant")
 
     class Meta(BulkSpreadsheetResource.Meta):
         model = Expense
         force_init_instance = True
         skip_diff = True
-        fields = ["pool", "payer", "vendor", "date", "amount", "currency", "description"]
+        fields = ["pool", "payer", "vendor", "date", "amount", "currency", "description", "reference"]
         export_order = fields
 
     def get_queryset(self) -> Any:
@@ -161,14 +188,26 @@ class ExpenseResource(BulkSpreadsheetResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         self._participants = set(Participation.objects.values_list("pool_id", "party_id"))
-        self._accounts: dict[tuple[int, int | None], Any] = {}
-        self._keys: dict[str, int] = {}
+        self._lines: dict[uuid.UUID, int] = {}
+        given = []
+        if "référence" in (dataset.headers or []):
+            for cell in dataset["référence"]:
+                try:
+                    given.append(ReferenceWidget().clean(cell))
+                except ValueError:
+                    continue  # the row's own import reports it on its column
+        self._recorded = {
+            expense.reference: expense
+            for expense in Expense.objects.filter(reference__in=[ref for ref in given if ref]).select_related("pool", "payer")
+        }
 
     def import_instance(self, instance: Expense, row: dict[str, Any], **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)
         if not (instance.pool_id and instance.payer_id and instance.date and instance.__dict__.get("amount") is not None):
             return
         pool, payer = instance.pool, instance.payer
+        if currency_left_to_pool(row, amount_column="montant", currency_column="devise"):
+            instance.amount = Money(instance.amount.amount, pool.currency)
         errors = {}
         if instance.amount_currency != pool.currency:
             errors["amount_currency"] = _("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.") % {
@@ -180,55 +219,40 @@ class ExpenseResource(BulkSpreadsheetResource):
             errors["payer"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": payer.name, "pool": pool.name}
         if errors:
             raise ValidationError(errors)
-        instance._posting_key = _posting_key(
-            "expense",
-            [pool.name, payer.name, instance.vendor, instance.date.isoformat(), str(instance.amount.amount), instance.amount_currency, instance.description],
-        )
+        if not cell_text(row.get("référence", "")):
+            instance.reference = _row_reference(
+                [pool.name, payer.name, instance.vendor, instance.date.isoformat(), str(instance.amount.amount), instance.amount_currency, instance.description],
+            )
+        stored = self._recorded.get(instance.reference)
+        if stored is not None and _differences(stored, instance):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "This reference names an expense already posted, with other values (%(changes)s). "
+                            "A posted expense is not changed by an import: correct it by a reversal."
+                        )
+                        % {"changes": "; ".join(_differences(stored, instance))}
+                    ]
+                }
+            )
         number = kwargs.get("row_number", 0)
         line = self.line_numbers[number - 1] if self.line_numbers and number else number
-        first = self._keys.setdefault(instance._posting_key, line)
+        first = self._lines.setdefault(instance.reference, line)
         if first != line:
             raise ValidationError({NON_FIELD_ERRORS: [_("This row repeats row %(row)s.") % {"row": first}]})
 
-    def _account(self, pool: CostPool, party: Party | None) -> Any:
-        key = (pool.pk, party.pk if party else None)
-        if key not in self._accounts:
-            self._accounts[key] = pool_position_account(pool, party) if party else pool_cost_account(pool)
-        return self._accounts[key]
-
     def bulk_create(self, using_transactions: bool, dry_run: bool, raise_errors: bool, batch_size: Any = None, result: Any = None) -> None:
-        """Insert a batch of expenses and post them in one call, skipping the rows already posted."""
+        """Record and post a batch of expenses through the service, which passes over those recorded already."""
         expenses, self.create_instances = self.create_instances, []
         if not expenses:
             return
         try:
-            self._post(expenses, batch_size)
+            recorded = expenses_record(expenses=expenses, posted_by=self.import_user)
         except Exception as error:  # reported as the file's error; the whole import is rolled back
             self.handle_import_error(result, error, raise_errors)
-
-    def _post(self, expenses: list[Expense], batch_size: Any) -> None:
-        posted = set(
-            Transaction.objects.filter(idempotency_key__in=[e._posting_key for e in expenses]).values_list("idempotency_key", flat=True)
-        )
-        fresh = [expense for expense in expenses if expense._posting_key not in posted]
-        self.already_imported += len(expenses) - len(fresh)
-        if not fresh:
             return
-        results = transactions_post(
-            requests=[
-                expense_posting_request(
-                    expense=expense,
-                    posted_by=self.import_user,
-                    idempotency_key=expense._posting_key,
-                    cost_account=self._account(expense.pool, None),
-                    position_account=self._account(expense.pool, expense.payer),
-                )
-                for expense in fresh
-            ]
-        )
-        for expense, posting in zip(fresh, results):
-            expense.transaction = posting.transaction
-        Expense.objects.bulk_create(fresh, batch_size=batch_size)
+        self.already_imported += len(expenses) - len(recorded)
 
 
 class InKindContributionResource(SpreadsheetResource):
@@ -243,16 +267,27 @@ class InKindContributionResource(SpreadsheetResource):
     party = column("party", "partenaire", _party())
     description = column("description", "description")
     value = column("value", "valeur", MoneyAmountWidget())
-    currency = column("value_currency", "devise", CurrencyWidget())
+    currency = column("value_currency", "devise", CurrencyWidget(amount_column="valeur"))
     justification = column("justification", "justification")
     date = column("date", "date", DateWidget())
+    reference = column("reference", "référence", ReferenceWidget())
     required_columns = ("regroupement", "partenaire", "description", "valeur", "justification", "date")
 
     class Meta(SpreadsheetResource.Meta):
         model = InKindContribution
         import_id_fields = ["pool", "party", "description", "date"]
-        fields = ["pool", "party", "description", "value", "currency", "justification", "date"]
+        fields = ["pool", "party", "description", "value", "currency", "justification", "date", "reference"]
         export_order = fields
+
+    def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> InKindContribution | None:
+        """The contribution the row's reference names, whichever way it was entered; else the one its content names."""
+        try:
+            reference = ReferenceWidget().clean(row.get("référence", ""))
+        except ValueError:
+            return None  # the row's own import reports it on its column
+        if reference is None:
+            return super().get_instance(instance_loader, row)
+        return InKindContribution.objects.filter(reference=reference).select_related("pool", "party").first()
 
     def get_queryset(self) -> Any:
         return InKindContribution.objects.select_related("pool", "party").order_by("date", "pool__name", "party__name", "id")
@@ -269,6 +304,8 @@ class InKindContributionResource(SpreadsheetResource):
         if not (instance.pool_id and instance.party_id and value is not None):
             return
         pool, party = instance.pool, instance.party
+        if currency_left_to_pool(row, amount_column="valeur", currency_column="devise"):
+            instance.value = Money(instance.value.amount, pool.currency)
         errors = {}
         if instance.value_currency != pool.currency:
             errors["value_currency"] = _(

@@ -14,7 +14,7 @@ import csv
 import io
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,13 +24,22 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 XLSX_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (too big, not a spreadsheet, no header)."""
+    """The file cannot be read as a table (too big, not a spreadsheet, no header, a cell past the header).
+
+    ``line`` is the line of the file the refusal is about (1, the header, when
+    it is about the whole file).
+    """
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def max_bytes() -> int:
@@ -48,8 +57,6 @@ def header_normalise(text: Any) -> str:
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return Decimal(str(value))
     if isinstance(value, datetime):
         return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
     if isinstance(value, (int, Decimal, date)):
@@ -73,21 +80,75 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def quoted(name: str) -> str:
+    """A name between the quotation marks of the person's language: “Dépenses”, « Dépenses »."""
+    return _("“%(name)s”") % {"name": name}
+
+
+def _sheet_holds_data(sheet: Any) -> bool:
+    return any(value not in (None, "") for row in sheet.iter_rows(values_only=True) for value in row)
+
+
+def _float_cell(value: float) -> Decimal:
+    """A number as the cell shows it: ``0.30000000000000004``, binary noise of a sum, reads ``0.3``.
+
+    Nine places are more than any amount or measure needs and fewer than the
+    noise; what is left with more than two places is refused by its column.
+    """
+    return Decimal(repr(round(value, 9)))
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
+    """The rows of the workbook's active sheet, and the names of the other sheets holding data, ignored.
+
+    Read in normal mode, twice: once for the values the file keeps, once for
+    its formulas, so that a formula saved without its result is refused
+    rather than read as a blank; read-only mode would not tell a hidden row.
+    """
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(_("The file is not a spreadsheet that can be read (%(error)s).") % {"error": error}) from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        values = load_workbook(io.BytesIO(data), data_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ImportFileError(_("This file is not a spreadsheet (%(error)s).") % {"error": str(error)[:200]}) from None
+    hidden = [sheet.title for sheet in values.worksheets if sheet.sheet_state != "visible" and _sheet_holds_data(sheet)]
+    if hidden:
+        raise ImportFileError(
+            _("The sheet(s) %(sheets)s are hidden and hold data: show them, or delete them, then send the file again.")
+            % {"sheets": ", ".join(quoted(name) for name in hidden)}
+        )
+    sheet = values.active
+    ignored = [other.title for other in values.worksheets if other is not sheet and _sheet_holds_data(other)]
+    formula_sheet = formulas[sheet.title]
+    rows = []
+    for cells, formula_cells in zip(sheet.iter_rows(), formula_sheet.iter_rows()):
+        row = []
+        for cell, formula_cell in zip(cells, formula_cells):
+            if cell.value is None and formula_cell.data_type == "f":
+                raise ImportFileError(
+                    _(
+                        "The cell %(cell)s holds a formula whose result the file does not keep. Open the file in Excel "
+                        "or LibreOffice and save it again, or replace the formula by its value."
+                    )
+                    % {"cell": cell.coordinate},
+                    line=cell.row,
+                )
+            row.append(_float_cell(cell.value) if isinstance(cell.value, float) else _cell(cell.value))
+        line = cells[0].row if cells else len(rows) + 1
+        if sheet.row_dimensions[line].hidden and any(str(value).strip() for value in row):
+            raise ImportFileError(
+                _("Line %(line)s is hidden in the sheet %(sheet)s: show it, or delete it, then send the file again.")
+                % {"line": line, "sheet": quoted(sheet.title)},
+                line=line,
+            )
+        rows.append(row)
+    return rows, ignored
 
 
 @dataclass
 class Table:
     dataset: tablib.Dataset
     lines: list[int]  # the line of the file of each row of the dataset
+    ignored_sheets: list[str] = field(default_factory=list)  # other sheets of a workbook holding data, not read
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -106,11 +167,32 @@ def size_check(data: bytes) -> None:
         )
 
 
+def _past_header_check(row: list[Any], width: int, line: int) -> None:
+    """Refuse a value past the header's last column: it would be lost, and it is often half an amount.
+
+    ``…,CAD,Cartouches,1234,56`` in a comma-separated file is a French decimal
+    split in two cells; reading the row to the header's width would import
+    1 234,00 $. Empty cells past the header are what spreadsheet programs
+    write, and are ignored.
+    """
+    for index in range(width, len(row)):
+        if str(row[index]).strip():
+            raise ImportFileError(
+                _(
+                    "The cell %(cell)s (“%(value)s”) is past the last column of the header. "
+                    "If it is the cents of an amount, put the amount in quotes or separate the columns with semicolons."
+                )
+                % {"cell": f"{get_column_letter(index + 1)}{line}", "value": row[index]},
+                line=line,
+            )
+
+
 def table_read(data: bytes, filename: str = "") -> Table:
     """The rows of an XLSX or CSV file, with their line numbers; empty lines dropped."""
     size_check(data)
+    ignored: list[str] = []
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(data)
+        rows, ignored = _xlsx_rows(data)
     else:
         rows = _csv_rows(data)
     numbered = [(number, row) for number, row in enumerate(rows, 1) if any(str(cell).strip() for cell in row)]
@@ -124,7 +206,8 @@ def table_read(data: bytes, filename: str = "") -> Table:
     lines = []
     for number, row in numbered[1:]:
         row = [(cell.strip() if isinstance(cell, str) else cell) for cell in row]
+        _past_header_check(row, len(headers), number)
         row = (row + [""] * len(headers))[: len(headers)]
         dataset.append(row)
         lines.append(number)
-    return Table(dataset=dataset, lines=lines)
+    return Table(dataset=dataset, lines=lines, ignored_sheets=ignored)

@@ -23,7 +23,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from spreadsheets.reading import header_normalise
-from spreadsheets.widgets import LookupWidget, TextWidget
+from spreadsheets.widgets import CurrencyWidget, LookupWidget, ReferenceWidget, TextWidget, cell_text
 
 PROGRESS_EVERY = 100
 
@@ -53,11 +53,21 @@ class SpreadsheetResource(resources.ModelResource):
         by_normal = {header_normalise(field.column_name): field.column_name for field in self.get_import_fields()}
         if dataset.headers:
             dataset.headers = [by_normal.get(header_normalise(header), header) for header in dataset.headers]
+            self._currency_columns_add(dataset)
         self._seen: dict[str, int] = {}
         self.already_imported = 0
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, LookupWidget):
                 resource_field.widget.reset()
+
+    def _currency_columns_add(self, dataset: Any) -> None:
+        """An absent currency column reads as empty, so the sign written in an amount still gives its currency."""
+        for resource_field in self.get_import_fields():
+            if isinstance(resource_field.widget, CurrencyWidget) and resource_field.column_name not in dataset.headers:
+                if len(dataset):
+                    dataset.append_col([""] * len(dataset), header=resource_field.column_name)
+                else:
+                    dataset.headers = [*dataset.headers, resource_field.column_name]
 
     def row_fingerprint(self, row: dict[str, Any]) -> str:
         content = [[key, str(row.get(key, "")).strip()] for key in sorted(row)]
@@ -77,6 +87,11 @@ class SpreadsheetResource(resources.ModelResource):
         number = kwargs.get("row_number", 0)
         if self.progress is not None and number % PROGRESS_EVERY == 0:
             self.progress(number)
+
+    def import_field(self, field: Field, instance: Any, row: dict[str, Any], is_m2m: bool = False, **kwargs: Any) -> None:
+        if isinstance(field.widget, ReferenceWidget) and not cell_text(row.get(field.column_name, "")):
+            return  # a row without a reference keeps the one its row has, or is given a new one
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def export_field(self, field: Field, instance: Any, **kwargs: Any) -> str:
         value = super().export_field(field, instance, **kwargs)

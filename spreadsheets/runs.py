@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from spreadsheets.models import ImportJob, ImportJobStatus
-from spreadsheets.reading import ImportFileError, Table, header_normalise, table_read
+from spreadsheets.reading import ImportFileError, Table, header_normalise, quoted, table_read
 from spreadsheets.registry import IMPORTABLE
 
 PROGRESS_KEPT_SECONDS = 24 * 3600
@@ -57,6 +57,7 @@ class ImportReport:
     skipped: int = 0
     already_imported: int = 0
     errors: list[RowError] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -75,6 +76,7 @@ class ImportReport:
             "updated": self.updated,
             "skipped": self.skipped,
             "already_imported": self.already_imported,
+            "ignored_sheets": self.ignored_sheets,
             "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
         }
 
@@ -86,6 +88,10 @@ class ImportReport:
         else:
             text = _("Imported: %(created)d row(s) created, %(updated)d updated, %(skipped)d unchanged.")
         text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
+        if self.ignored_sheets:
+            text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
+                "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
+            }
         if self.already_imported:
             text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
                 "count": self.already_imported
@@ -131,7 +137,7 @@ def table_import(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import every row of ``table`` with ``resource``, in one transaction, or nothing."""
-    report = ImportReport(dry_run=dry_run, total=len(table))
+    report = ImportReport(dry_run=dry_run, total=len(table), ignored_sheets=table.ignored_sheets)
     by_normal = {header_normalise(f.column_name): f.column_name for f in resource.get_import_fields()}
     table.dataset.headers = [by_normal.get(header, header) for header in table.dataset.headers or []]
     report.errors = headers_check(resource, table.dataset.headers)
@@ -194,7 +200,7 @@ def file_import(
         table = table_read(data, filename)
     except ImportFileError as error:
         report = ImportReport(dry_run=dry_run)
-        report.errors.append(RowError(1, "", str(error)))
+        report.errors.append(RowError(error.line, "", str(error)))
         return report
     return table_import(resource, table, dry_run=dry_run, user=user, progress=progress)
 
@@ -228,7 +234,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     try:
         table = table_read(bytes(job.content), job.filename)
     except ImportFileError as error:
-        report = ImportReport(dry_run=job.dry_run, errors=[RowError(1, "", str(error))])
+        report = ImportReport(dry_run=job.dry_run, errors=[RowError(error.line, "", str(error))])
     else:
         job.total_rows = len(table)
         job.save(update_fields=["total_rows"])

@@ -15,6 +15,7 @@ A base module of the app: it knows no domain app and never imports
 import json
 import re
 import unicodedata
+import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,6 +30,15 @@ SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t"}
 PLAIN = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?$")
 ENGLISH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
+# Signs and codes a person writes in an amount, spaces removed, longest first; "$" alone says "a dollar".
+DOLLAR = "$"
+CURRENCY_SIGNS = (
+    ("$CAN", "CAD"), ("$CA", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
+    ("$US", "USD"), ("US$", "USD"), ("USD", "USD"),
+    ("EUR", "EUR"), ("€", "EUR"),
+    ("$", DOLLAR),
+)  # fmt: skip
+DOLLAR_CURRENCIES = ("CAD", "USD")
 
 
 def cell_text(value: Any) -> str:
@@ -48,6 +58,22 @@ def escape_formula(text: str) -> str:
     return text
 
 
+def amount_sign_split(value: Any) -> tuple[str, str | None]:
+    """An amount's text without its spaces and without the currency written before or after it, and that currency.
+
+    ``1 234,56 €`` gives ``("1234,56", "EUR")``, ``CA$ 12`` ``("12", "CAD")``, ``12 $``
+    ``("12", "$")`` (a dollar: the currency column or the pool says which), ``12`` ``("12", None)``.
+    """
+    text = "".join(char for char in cell_text(value) if char not in SPACES)
+    upper = text.upper()
+    for sign, code in CURRENCY_SIGNS:
+        if upper.endswith(sign):
+            return text[: -len(sign)], code
+        if upper.startswith(sign):
+            return text[len(sign) :], code
+    return text, None
+
+
 def parse_decimal(value: Any) -> Decimal:
     """``1 234,56 $``, ``1234,56``, ``1234.56`` or ``1,234.56`` as a Decimal; ValueError otherwise."""
     if isinstance(value, bool):
@@ -59,10 +85,7 @@ def parse_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(str(value))
     else:
-        text = cell_text(value)
-        for symbol in ("$", "CAD", "cad", "€"):
-            text = text.replace(symbol, "")
-        text = "".join(char for char in text if char not in SPACES)
+        text, _sign = amount_sign_split(value)
         if ENGLISH_THOUSANDS.match(text):
             text = text.replace(",", "")
         elif not PLAIN.match(text):
@@ -117,21 +140,43 @@ class MoneyAmountWidget(DecimalWidget):
 
 
 class CurrencyWidget(widgets.Widget):
-    """A currency code among the project's currencies; empty means the default (CAD)."""
+    """A currency code among the project's currencies, agreeing with the sign written in the amount.
+
+    Empty, it is the currency the amount's sign names (``1 234,56 €``), else
+    the default (CAD); a resource whose amounts belong to a pool reads an
+    empty cell as the pool's currency (:func:`currency_left_to_pool`). A
+    currency that contradicts the amount's sign (``€`` and ``CAD``) is refused
+    rather than one of them thrown away.
+    """
+
+    def __init__(self, *, amount_column: str | None = None, **kwargs: Any) -> None:
+        self.amount_column = amount_column
+        super().__init__(**kwargs)
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
-        text = cell_text(value).upper().replace("$", "").strip()
+        sign = amount_sign_split((row or {}).get(self.amount_column, ""))[1] if self.amount_column else None
+        text = cell_text(value).upper().replace("$", "").replace("€", "EUR").strip()
         if text == "":
-            return settings.DEFAULT_CURRENCY
+            return sign if sign not in (None, DOLLAR) else settings.DEFAULT_CURRENCY
         if text not in settings.CURRENCIES:
             raise ValueError(
                 _("Unknown currency “%(value)s”; use one of %(currencies)s.")
                 % {"value": cell_text(value), "currencies": ", ".join(settings.CURRENCIES)}
             )
+        if sign is not None and sign != text and not (sign == DOLLAR and text in DOLLAR_CURRENCIES):
+            raise ValueError(
+                _("The amount “%(amount)s” is written in %(sign)s, but this column says %(currency)s.")
+                % {"amount": cell_text(row[self.amount_column]), "sign": sign, "currency": text}
+            )
         return text
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else str(getattr(value, "code", value))
+
+
+def currency_left_to_pool(row: dict[str, Any], *, amount_column: str, currency_column: str) -> bool:
+    """Whether neither the currency column nor the amount names a currency: a pool's amount is then in the pool's."""
+    return cell_text(row.get(currency_column, "")) == "" and amount_sign_split(row.get(amount_column, ""))[1] in (None, DOLLAR)
 
 
 def _folded(text: str) -> str:
@@ -225,6 +270,25 @@ class TextWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return escape_formula("" if value is None else str(value))
+
+
+class ReferenceWidget(widgets.Widget):
+    """The reference (a UUID) the product gave a row it posted, written in the "référence" column of its export."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> uuid.UUID | None:
+        text = cell_text(value)
+        if text == "":
+            return None
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a reference written by this application; leave the cell empty for a new row.")
+                % {"value": text}
+            ) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):

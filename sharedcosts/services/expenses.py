@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.models import Account, TransactionKind
+from ledger.models import Account, Party, TransactionKind
 from ledger.services import Line, PostingRequest, transaction_post, transactions_post
 from sharedcosts.errors import InKindError, SharedCostsError
-from sharedcosts.models import CostPool, Expense, InKindContribution
+from sharedcosts.models import CostPool, Expense, InKindContribution, Participation
 from sharedcosts.services.allocations import allocation_current
 from sharedcosts.services.pools import (
     amount_size_check,
@@ -29,15 +29,14 @@ def expense_posting_request(
     *,
     expense: Expense,
     posted_by: AbstractBaseUser | None,
-    idempotency_key: str | None = None,
     cost_account: Account | None = None,
     position_account: Account | None = None,
 ) -> PostingRequest:
     """The posting of an invoice paid for the pool: the payer's position is credited by the pool's cost.
 
-    Posted once per expense, or once per ``idempotency_key`` when an import
-    derives it from the row. Callers that post many expenses pass the
-    accounts they already hold.
+    Posted once per expense, under its reference, whether it was typed in the
+    admin or read from a spreadsheet. Callers that post many expenses pass
+    the accounts they already hold.
     """
     pool = expense.pool
     return PostingRequest(
@@ -47,11 +46,25 @@ def expense_posting_request(
         ],
         date=expense.date,
         kind=TransactionKind.EXPENSE,
-        idempotency_key=idempotency_key or f"expense:{expense.pk}",
+        idempotency_key=f"expense:{expense.reference}",
         memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
         % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
         posted_by=posted_by,
     )
+
+
+def _expense_check(*, expense: Expense, participants: set[tuple[int, int]]) -> None:
+    pool = expense.pool
+    pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
+    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
+    if (pool.pk, expense.payer_id) not in participants:
+        raise SharedCostsError(
+            _("%(party)s does not take part in the pool %(pool)s."),
+            code="not_participant",
+            params={"party": expense.payer.name, "pool": pool.name},
+        )
+    if expense.amount.amount <= 0:
+        raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
 
 
 def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Expense:
@@ -60,15 +73,13 @@ def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Exp
     An expense not saved yet is saved with its posting, or not at all.
     """
     staff_check(posted_by)
-    pool = expense.pool
-    pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
-    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
-    pool_participant_check(pool=pool, party=expense.payer)
-    if expense.amount.amount <= 0:
-        raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
+    if expense.transaction_id is not None:
+        return expense  # posted already, perhaps under the key of its primary key that came before references
+    participants = set(Participation.objects.filter(pool=expense.pool, party=expense.payer).values_list("pool_id", "party_id"))
+    _expense_check(expense=expense, participants=participants)
     with transaction.atomic():
         # A settlement reads the positions under this lock; the expense must not move them meanwhile.
-        CostPool.objects.select_for_update().get(pk=pool.pk)
+        CostPool.objects.select_for_update().get(pk=expense.pool_id)
         if expense.pk is None:
             expense.save()
         result = transactions_post(requests=[expense_posting_request(expense=expense, posted_by=posted_by)])[0]
@@ -76,6 +87,48 @@ def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Exp
             expense.transaction = result.transaction
             expense.save(update_fields=["transaction"])
     return expense
+
+
+def expenses_record(*, expenses: list[Expense], posted_by: AbstractBaseUser | None) -> list[Expense]:
+    """Record and post many new expenses at once, each as :func:`expense_post` posts one.
+
+    An expense whose reference is recorded already is passed over, so a file
+    imported twice posts once. All or nothing: one refused expense refuses
+    them all. Returns the expenses recorded now.
+    """
+    staff_check(posted_by)
+    pool_ids = {expense.pool_id for expense in expenses}
+    participants = set(Participation.objects.filter(pool_id__in=pool_ids).values_list("pool_id", "party_id"))
+    for expense in expenses:
+        _expense_check(expense=expense, participants=participants)
+    recorded = set(
+        Expense.objects.filter(reference__in=[expense.reference for expense in expenses]).values_list("reference", flat=True)
+    )
+    fresh = [expense for expense in expenses if expense.reference not in recorded]
+    accounts: dict[tuple[int, int | None], Account] = {}
+
+    def account(pool: CostPool, party: Party | None) -> Account:
+        key = (pool.pk, party.pk if party else None)
+        if key not in accounts:
+            accounts[key] = pool_position_account(pool, party) if party else pool_cost_account(pool)
+        return accounts[key]
+
+    with transaction.atomic():
+        results = transactions_post(
+            requests=[
+                expense_posting_request(
+                    expense=expense,
+                    posted_by=posted_by,
+                    cost_account=account(expense.pool, None),
+                    position_account=account(expense.pool, expense.payer),
+                )
+                for expense in fresh
+            ]
+        )
+        for expense, posting in zip(fresh, results):
+            expense.transaction = posting.transaction
+        Expense.objects.bulk_create(fresh, batch_size=1000)
+    return fresh
 
 
 def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUser | None) -> InKindContribution:
@@ -130,7 +183,7 @@ def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUse
             ],
             date=contribution.date,
             kind=TransactionKind.IN_KIND,
-            idempotency_key=f"in_kind:{contribution.pk}",
+            idempotency_key=f"in_kind:{contribution.reference}",
             memo=_("In kind from %(party)s for %(pool)s: %(description)s")
             % {"party": contribution.party.name, "pool": pool.name, "description": contribution.description},
             posted_by=posted_by,

@@ -96,3 +96,133 @@ def test_an_in_kind_contribution_already_credited_is_not_changed_by_an_import(db
     assert "déjà créditée au grand livre" in report.errors[0].message
     credited.refresh_from_db()
     assert credited.value.amount > 1
+
+
+def test_a_euro_sign_in_the_amount_is_not_thrown_away(db, administrator):
+    from sharedcosts.models import Expense
+
+    _pools_imported(administrator)
+    header = "regroupement;payé par;fournisseur;date;montant;devise\r\n"
+    for currency in ("", "CAD"):
+        data = (header + f"Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;1\u00a0234,56\u00a0€;{currency}\r\n").encode()
+        report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+        assert [(e.row, e.column) for e in report.errors] == [(2, "devise")]
+    assert not Expense.objects.exists()
+
+
+def test_a_bare_dollar_sign_means_the_pools_currency(db, administrator):
+    from decimal import Decimal
+
+    from sharedcosts.models import CostPool, Expense
+
+    _pools_imported(administrator)
+    CostPool.objects.filter(name="Soirées 16-25 ans 2025").update(budgeted_cost_currency="USD")
+    data = (
+        "regroupement;payé par;fournisseur;date;montant\r\n"
+        "Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;1 234,56 $\r\n"
+    ).encode()
+    report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+    assert report.saved, report.errors
+    assert Expense.objects.get().amount.amount == Decimal("1234.56")
+    assert Expense.objects.get().amount_currency == "USD"
+
+
+def _expense_typed_in_the_admin(administrator):
+    from datetime import date
+
+    from moneyed import Money
+
+    from ledger.models import Party
+    from sharedcosts.models import CostPool, Expense
+    from sharedcosts.services import expense_post
+
+    _pools_imported(administrator)
+    expense = Expense.objects.create(
+        pool=CostPool.objects.get(name="Soirées 16-25 ans 2025"),
+        payer=Party.objects.get(name="Travail de rue Laurentides"),
+        vendor="Traiteur du Nord",
+        date=date(2025, 6, 15),
+        amount=Money("1234.56", "CAD"),
+        description="Repas",
+    )
+    return expense_post(expense=expense, posted_by=administrator)
+
+
+def test_an_export_of_expenses_typed_in_the_admin_imports_without_posting_twice(db, administrator):
+    from ledger.models import Transaction
+
+    expense = _expense_typed_in_the_admin(administrator)
+    exported = file_export(IMPORTABLE["depenses"]())
+    assert str(expense.reference) in exported.decode("utf-8-sig")
+    report = file_import(IMPORTABLE["depenses"](), exported, dry_run=False, user=administrator)
+    assert report.saved and report.created == 0 and report.already_imported == 1
+    assert Transaction.objects.filter(kind="expense").count() == 1
+
+
+def test_an_exported_expense_changed_in_the_file_is_refused_and_must_be_reversed(db, administrator):
+    from ledger.models import Transaction
+
+    _expense_typed_in_the_admin(administrator)
+    exported = file_export(IMPORTABLE["depenses"]()).decode("utf-8-sig")
+    changed = exported.replace("1234,56", "1243,56").encode()
+    report = file_import(IMPORTABLE["depenses"](), changed, dry_run=False, user=administrator)
+    assert [e.row for e in report.errors] == [2]
+    assert "(montant\xa0: 1\xa0234,56\xa0$ → 1\xa0243,56\xa0$)" in report.errors[0].message
+    assert report.errors[0].message.endswith("corrigez-la par une contrepassation.")
+    assert Transaction.objects.filter(kind="expense").count() == 1
+
+
+def test_an_imported_expense_is_posted_under_its_reference_as_one_typed_in_the_admin(db, administrator):
+    from sharedcosts.models import Expense
+
+    _pools_imported(administrator)
+    reference = "5f0c2b7e-0b1a-4c8e-9d3f-2a6b7c8d9e01"
+    data = (
+        "regroupement;payé par;fournisseur;date;montant;référence\r\n"
+        f"Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;100,00;{reference}\r\n"
+    ).encode()
+    assert file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator).saved
+    expense = Expense.objects.get()
+    assert str(expense.reference) == reference
+    assert expense.transaction.idempotency_key == f"expense:{reference}"
+    again = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+    assert again.saved and again.already_imported == 1 and Expense.objects.count() == 1
+
+
+def test_a_file_without_references_imported_twice_posts_once(db, administrator):
+    from sharedcosts.models import Expense
+
+    samples = _pools_imported(administrator)
+    data = (samples / "05-depenses.csv").read_bytes()
+    assert file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator).created == 3
+    again = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+    assert again.saved and again.created == 0 and again.already_imported == 3
+    assert Expense.objects.count() == 3
+
+
+def test_expenses_in_a_year_not_open_are_refused_all_or_nothing(db, administrator):
+    from ledger.models import Transaction
+    from sharedcosts.models import Expense
+
+    _pools_imported(administrator)
+    data = (
+        "regroupement;payé par;fournisseur;date;montant\r\n"
+        "Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;100,00\r\n"
+        "Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2031-06-15;100,00\r\n"
+    ).encode()
+    report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
+    assert not report.ok
+    assert "2031" in report.errors[0].message
+    assert not Expense.objects.exists() and not Transaction.objects.exists()
+
+
+def test_an_in_kind_contribution_is_recognised_by_its_reference(db, administrator):
+    from sharedcosts.models import InKindContribution
+
+    samples = _pools_imported(administrator)
+    file_import(IMPORTABLE["contributions"](), (samples / "05c-contributions.csv").read_bytes(), dry_run=False, user=administrator)
+    exported = file_export(IMPORTABLE["contributions"]()).decode("utf-8-sig")
+    renamed = exported.replace("Salle prêtée les mardis soir", "Salle prêtée le mardi").encode()
+    report = file_import(IMPORTABLE["contributions"](), renamed, dry_run=False, user=administrator)
+    assert report.saved and report.created == 0 and report.updated == 1
+    assert InKindContribution.objects.get().description == "Salle prêtée le mardi"

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
@@ -36,3 +37,82 @@ def test_a_file_over_the_limit_is_refused(settings):
     settings.IMPORT_EXPORT_MAX_FILE_BYTES = 1024
     with pytest.raises(ImportFileError):
         table_read(b"x" * 2048)
+
+
+def test_a_value_past_the_header_is_refused_naming_its_line_and_cell():
+    data = "regroupement,payé par,fournisseur,date,montant,devise,description\r\n".encode("cp1252")
+    data += "Soirées,Travail de rue,Bureau en gros,2025-06-15,CAD,Cartouches,1234,56\r\n".encode("cp1252")
+    with pytest.raises(ImportFileError) as refused:
+        table_read(data)
+    assert refused.value.line == 2
+    assert "H2" in str(refused.value) and "56" in str(refused.value)
+
+
+def test_empty_cells_past_the_header_are_ignored():
+    table = table_read(b"nom;valeur\r\nA;1;;\r\nB;2;\xc2\xa0;\r\n")
+    assert [list(row) for row in table.dataset] == [["A", "1"], ["B", "2"]]
+
+
+def test_a_blank_required_value_is_left_to_its_column_check():
+    table = table_read(b"nom;valeur\r\n;1\r\n")
+    assert list(table.dataset[0]) == ["", "1"]
+
+
+def _workbook_bytes(book) -> bytes:
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def test_a_hidden_row_is_refused_naming_it():
+    book = Workbook()
+    sheet = book.active
+    for row in (["nom", "valeur"], ["A", 1], ["B", 2]):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    with pytest.raises(ImportFileError) as refused:
+        table_read(_workbook_bytes(book), "x.xlsx")
+    assert refused.value.line == 3 and "3" in str(refused.value)
+
+
+def test_a_hidden_sheet_holding_data_is_refused_naming_it():
+    book = Workbook()
+    book.active.append(["nom", "valeur"])
+    secret = book.create_sheet("Brouillon")
+    secret.append(["A", 1])
+    secret.sheet_state = "hidden"
+    with pytest.raises(ImportFileError, match="Brouillon"):
+        table_read(_workbook_bytes(book), "x.xlsx")
+
+
+def test_the_active_sheet_is_read_and_the_others_named_as_ignored():
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["à lire"])
+    data = book.create_sheet("Dépenses")
+    data.append(["nom", "valeur"])
+    data.append(["A", 1])
+    book.active = 1
+    table = table_read(_workbook_bytes(book), "x.xlsx")
+    assert [list(row) for row in table.dataset] == [["A", 1]]
+    assert table.ignored_sheets == ["Notes"]
+
+
+def test_a_formula_without_its_cached_value_is_refused_naming_the_cell():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["nom", "valeur"])
+    sheet.append(["A", "=1+2"])  # openpyxl, like some programs, saves formulas without their result
+    with pytest.raises(ImportFileError, match="B2") as refused:
+        table_read(_workbook_bytes(book), "x.xlsx")
+    assert refused.value.line == 2
+
+
+def test_a_cached_value_with_float_noise_reads_as_the_cell_shows_it():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["nom", "valeur"])
+    sheet.append(["A", 0.1 + 0.2])
+    sheet.append(["B", 1234.56 * 3])
+    table = table_read(_workbook_bytes(book), "x.xlsx")
+    assert [row[1] for row in table.dataset] == [Decimal("0.3"), Decimal("3703.68")]

@@ -40,3 +40,13 @@ def test_errors_read_in_french(db):
     with translation.override("fr-ca"):
         report = file_import(PartyResource(), (HEADER + "A;library;ouest\n").encode(), dry_run=False)
     assert report.errors and report.errors[0].column == "secteur"
+
+
+def test_a_french_decimal_split_by_commas_is_refused_not_truncated(db):
+    data = "nom,catégorie,secteur\r\nBibliothèque,library,sud,1234,56\r\n".encode("cp1252")
+    with translation.override("fr-ca"):
+        report = file_import(PartyResource(), data, dry_run=False)
+        message = str(report.errors[0])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "")]
+    assert message.startswith("Ligne 2") and "D2" in message
+    assert not Party.objects.exists()

@@ -13,6 +13,7 @@ from spreadsheets.widgets import (
     DecimalWidget,
     MoneyAmountWidget,
     TextWidget,
+    amount_sign_split,
     escape_formula,
     parse_decimal,
 )
@@ -97,3 +98,52 @@ def test_formulae_are_exported_harmlessly_and_read_back():
     assert escape_formula("@SUM(A1)").startswith("'")
     text = TextWidget()
     assert text.clean(text.render("=1+1")) == "=1+1"
+
+
+@pytest.mark.parametrize(
+    "amount, code",
+    [
+        ("1 234,56 $", "$"),
+        ("1 234,56 $ CA", "CAD"),
+        ("CA$ 1 234,56", "CAD"),
+        ("1234,56$CA", "CAD"),
+        ("1\u00a0234,56\u00a0$\u00a0CAN", "CAD"),
+        ("1 234,56 cad", "CAD"),
+        ("1\u202f234,56\u00a0€", "EUR"),
+        ("EUR 1234.56", "EUR"),
+        ("1 234,56 $ US", "USD"),
+        ("US$1,234.56", "USD"),
+        ("1234.56 USD", "USD"),
+        ("1234,56", None),
+    ],
+)
+def test_the_sign_written_in_an_amount_is_read_with_it(amount, code):
+    text, sign = amount_sign_split(amount)
+    assert sign == code
+    assert parse_decimal(amount) == Decimal("1234.56")
+
+
+@pytest.mark.parametrize(
+    "amount, currency, expected",
+    [
+        ("1 234,56 €", "", "EUR"),
+        ("1 234,56 $ US", "", "USD"),
+        ("1 234,56 $", "", "CAD"),
+        ("1 234,56", "", "CAD"),
+        ("1 234,56 $", "USD", "USD"),
+        ("1 234,56 $ CA", "CAD", "CAD"),
+        ("1 234,56 €", "EUR", "EUR"),
+    ],
+)
+def test_the_currency_column_and_the_amounts_sign_agree(amount, currency, expected):
+    row = {"montant": amount, "devise": currency}
+    assert CurrencyWidget(amount_column="montant").clean(currency, row=row) == expected
+
+
+@pytest.mark.parametrize(
+    "amount, currency", [("1 234,56 €", "CAD"), ("1 234,56 $ US", "CAD"), ("1 234,56 $", "EUR"), ("CA$ 12", "USD")]
+)
+def test_a_currency_that_contradicts_the_amounts_sign_is_refused(amount, currency):
+    row = {"montant": amount, "devise": currency}
+    with pytest.raises(ValueError, match="1 234,56|CA\\$ 12"):
+        CurrencyWidget(amount_column="montant").clean(currency, row=row)

@@ -23,7 +23,7 @@ def test_an_expense_credits_its_payer_and_reduces_the_pool_cost(joined, parties,
     expense = Expense.objects.create(pool=joined, payer=parties[1], vendor="Gestion immobilière", date=DAY, amount=cad("10000.00"))
     expense_post(expense=expense, posted_by=finance_user)
     expense.refresh_from_db()
-    assert expense.transaction.idempotency_key == f"expense:{expense.pk}"
+    assert expense.transaction.idempotency_key == f"expense:{expense.reference}"
     assert expense.transaction.kind == TransactionKind.EXPENSE
     assert pool_balances(pool=joined)[parties[1].pk] == cad("10000.00")
     expense_post(expense=expense, posted_by=finance_user)
