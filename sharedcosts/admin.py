@@ -6,12 +6,12 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.admin_actions import each_selected
+from ledger.admin_history import HistoryAdmin
 from ledger.models import Party
 from ledger.money import money_format
 from sharedcosts.models import (
@@ -50,7 +50,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(CostPool)
-class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
@@ -177,7 +177,7 @@ class AllocationShareInline(admin.TabularInline):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(HistoryAdmin):
     """Allocations are made by the compute action and never edited."""
 
     list_display = ["pool", "version", "status", "total", "prepared_by", "approved_by", "posted_at"]
@@ -295,7 +295,7 @@ class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.Mode
 
 
 @admin.register(MeansDeclaration)
-class MeansDeclarationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MeansDeclarationAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [MeansDeclarationResource]
     list_display = ["party", "measure", "measure_name", "value", "as_of", "source", "declared_at"]
     list_filter = ["measure", "as_of", "party__kind", "party__sector"]
