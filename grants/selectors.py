@@ -16,7 +16,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from moneyed import Money
 
-from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
+from grants.models import BudgetLine, FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
 from ledger.models import Entry, FiscalPeriod, TransactionKind
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -108,3 +108,13 @@ def grants_received(
     return {
         (row["account__party_id"], row["amount_currency"]): Money(row["total"], row["amount_currency"]) for row in rows
     }
+
+
+def report_spending_lines(*, grant: Grant, spending: dict[str, str] | None) -> list[tuple[str, Money]]:
+    """A report's spending as (the budget line's label, the amount in the grant's currency), in the budget's order."""
+    spending = spending or {}
+    order = {line: position for position, line in enumerate(BudgetLine.values)}
+    return [
+        (str(BudgetLine(line).label) if line in BudgetLine.values else line, Money(amount, grant.amount.currency))
+        for line, amount in sorted(spending.items(), key=lambda item: order.get(item[0], len(order)))
+    ]

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,7 @@ from sharedcosts.resources import (
     MeansDeclarationResource,
     ParticipationResource,
 )
-from sharedcosts.selectors import allocation_fairness, allocation_latest, pool_balances
+from sharedcosts.selectors import allocation_fairness, allocation_inputs, allocation_latest, pool_balances
 from sharedcosts.services import (
     allocation_approve,
     allocation_compute,
@@ -90,8 +92,8 @@ class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
                 (
                     line.party.name,
                     money_format(line.share),
-                    "—" if line.means is None else line.means,
-                    "—" if line.effort_ratio is None else f"{line.effort_ratio:.2f}",
+                    "—" if line.means is None else number_format(line.means, 2, force_grouping=True),
+                    "—" if line.effort_ratio is None else number_format(line.effort_ratio, 2),
                     "⚠" if line.flagged else "",
                 )
                 for line in allocation_fairness(allocation=allocation)
@@ -189,7 +191,7 @@ class AllocationAdmin(HistoryAdmin):
         "version",
         "status",
         "total",
-        "inputs",
+        "inputs_words",
         "prepared_by",
         "prepared_at",
         "approved_by",
@@ -198,11 +200,17 @@ class AllocationAdmin(HistoryAdmin):
         "posted_at",
         "supersedes",
     ]
+    fields = readonly_fields
     inlines = [AllocationShareInline]
     actions = ["approve", "post"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("inputs"))
+    def inputs_words(self, allocation: Allocation) -> str:
+        inputs = allocation_inputs(allocation=allocation)
+        return render_to_string("admin/sharedcosts/allocation/inputs.html", {"inputs": inputs})
 
     def has_delete_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
         return obj is not None and obj.status == AllocationStatus.DRAFT and super().has_delete_permission(request, obj)
