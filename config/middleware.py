@@ -3,9 +3,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from ledger.words import file_size_words
 
 
 class FrenchFirstLocaleMiddleware:
@@ -70,6 +71,6 @@ class RequestBodyLimitMiddleware:
             return render(request, "request_refused.html", {
                 "title": _("What you sent is too large"),
                 "explanation": _("This site accepts at most %(limit)s at once. Send a smaller file, or split it.")
-                % {"limit": filesizeformat(limit)},
+                % {"limit": file_size_words(limit)},
             }, status=413)
         return self.get_response(request)

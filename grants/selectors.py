@@ -22,6 +22,7 @@ from moneyed import Money
 from grants.accounts import grants_received_code
 from grants.models import AmendmentProposal, BudgetLine, FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
 from ledger.models import Entry, FiscalPeriod, TransactionKind
+from ledger.dates import date_words
 from ledger.money import money_format
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -128,7 +129,7 @@ def amendment_changes(*, proposal: AmendmentProposal) -> list[str]:
     if proposal.new_end_date != proposal.previous_end_date:
         changes.append(
             _("End date: %(before)s becomes %(after)s.")
-            % {"before": proposal.previous_end_date.isoformat(), "after": proposal.new_end_date.isoformat()}
+            % {"before": date_words(proposal.previous_end_date), "after": date_words(proposal.new_end_date)}
         )
     currency = proposal.new_amount.currency
     for line in BudgetLine:
@@ -141,3 +142,13 @@ def amendment_changes(*, proposal: AmendmentProposal) -> list[str]:
             )
     changes.append(_("The unpaid instalments are planned again over the schedule's dates still to come."))
     return changes
+
+
+def report_spending_lines(*, grant: Grant, spending: dict[str, str] | None) -> list[tuple[str, Money]]:
+    """A report's spending as (the budget line's label, the amount in the grant's currency), in the budget's order."""
+    spending = spending or {}
+    order = {line: position for position, line in enumerate(BudgetLine.values)}
+    return [
+        (str(BudgetLine(line).label) if line in BudgetLine.values else line, Money(amount, grant.amount.currency))
+        for line, amount in sorted(spending.items(), key=lambda item: order.get(item[0], len(order)))
+    ]

@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
-from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.admin_actions import each_selected
+from ledger.admin_history import HistoryAdmin
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
@@ -30,7 +30,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class PartyAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [PartyResource]
     list_display = ["name", "kind", "sector", "liaison_name", "is_active"]
     list_filter = ["kind", "sector", "is_active"]
@@ -59,7 +59,7 @@ class PartyAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [MembershipResource]
     list_display = ["user", "party", "role"]
     list_filter = ["role", "party__sector"]
@@ -87,7 +87,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(FiscalPeriod)
-class FiscalPeriodAdmin(SimpleHistoryAdmin):
+class FiscalPeriodAdmin(HistoryAdmin):
     list_display = ["__str__", "is_closed", "closed_at", "closed_by"]
     fields = ["start_year", "is_closed", "closed_at", "closed_by"]
     readonly_fields = ["is_closed", "closed_at", "closed_by"]

@@ -15,4 +15,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self) -> None:
+        from ledger.money import money_text_install
+
+        money_text_install()
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="ledger_staff_groups")

@@ -1,7 +1,11 @@
-"""Calendar arithmetic shared by schedules (instalments, recurring costs) and reviews."""
+"""Calendar arithmetic shared by schedules (instalments, recurring costs) and reviews, and dates in words."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def add_months(day: date, months: int) -> date:
@@ -13,3 +17,28 @@ def add_months(day: date, months: int) -> date:
     year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
     month = month_index + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _first_of_month(text: str, day: date) -> str:
+    """Québec writes the first of the month ``1er avril``; Django's format characters can only write ``1 avril``."""
+    if day.day == 1 and (get_language() or "fr").startswith("fr") and text.startswith("1 "):
+        return "1er" + text[1:]
+    return text
+
+
+def date_words(value: date | datetime | None) -> str:
+    """``1er avril 2026``, ``27 décembre 2026``, ``December 27, 2026``; a moment is read on the local clock."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return _first_of_month(date_format(value, "DATE_FORMAT"), value)
+
+
+def datetime_words(value: datetime | None) -> str:
+    """``1er avril 2026, 20 h 25``, ``April 1, 2026, 8:25 p.m.``, on the local clock."""
+    if value is None or value == "":
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _first_of_month(date_format(value, "DATETIME_FORMAT"), value)

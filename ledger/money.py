@@ -121,6 +121,34 @@ def split(total: Money, weights: Mapping[K, Weight]) -> dict[K, Money]:
     return {key: Money(sign * floors[key] * unit, currency) for key in weights}
 
 
+def reader_locale(language: str | None = None) -> str:
+    """Babel's locale for a language of the site: Québec's French, Canada's English.
+
+    Babel's plain ``en`` writes ``CA$9,500.00``; Canada writes ``$9,500.00``.
+    """
+    language = (language or get_language() or "fr-ca").lower()
+    if language.startswith("fr"):
+        return "fr_CA"
+    if language.startswith("en"):
+        return "en_CA"
+    return to_locale(language)
+
+
 def money_format(value: Money) -> str:
-    """The amount as a reader of the active language writes it: ``1 234,56 $`` in French."""
-    return format_currency(value.amount, value.currency.code, locale=to_locale(get_language() or "fr-ca"))
+    """The amount as a reader of the active language writes it: ``9 500,00 $``, ``$9,500.00``, ``US$9,500.00``."""
+    return format_currency(value.amount, value.currency.code, locale=reader_locale())
+
+
+def money_text_install() -> None:
+    """Make ``str()`` of every amount :func:`money_format`.
+
+    Messages built in code carry amounts as parameters (``%(total)s``) and
+    django-money's admin writes a money field with ``str()``; py-moneyed
+    would write ``CA$ 9500.00`` whatever the language, and django-money
+    Babel's plain ``en`` (``CA$9,500.00``). Called once, when the ledger app
+    is ready.
+    """
+    from djmoney.money import Money as ModelMoney
+
+    Money.__str__ = money_format
+    ModelMoney.__str__ = money_format

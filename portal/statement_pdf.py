@@ -2,7 +2,6 @@
 
 import io
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
@@ -10,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ledger.dates import date_words
 from ledger.money import money_format
 from ledger.selectors import Statement
 from portal.pdf import FONT, FONT_BOLD, escape, fonts_register
@@ -30,8 +30,8 @@ def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: 
         Paragraph(escape(title), heading),
         Paragraph(escape(_("Period: %(period)s (%(start)s to %(end)s)") % {
             "period": period_label,
-            "start": date_format(statement.start, "DATE_FORMAT"),
-            "end": date_format(statement.end, "DATE_FORMAT"),
+            "start": date_words(statement.start),
+            "end": date_words(statement.end),
         }), body),
         Paragraph(escape(_("Currency: %(currency)s") % {"currency": statement.currency}), body),
         Spacer(1, 4 * mm),
@@ -41,7 +41,7 @@ def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: 
     rows = [[_("Date"), _("Movement"), _("Description"), _("Amount"), _("Balance")]]
     for line in statement.lines:
         rows.append([
-            date_format(line.date, "SHORT_DATE_FORMAT"),
+            date_words(line.date),
             Paragraph(escape(kinds.get(line.kind, line.kind)), cell),
             Paragraph(escape(line.memo or ""), cell),
             money_format(line.amount),

@@ -3,15 +3,17 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.admin_actions import each_selected
+from ledger.admin_history import HistoryAdmin
 from ledger.models import Party
 from ledger.money import money_format
 from sharedcosts.models import (
@@ -31,7 +33,7 @@ from sharedcosts.resources import (
     MeansDeclarationResource,
     ParticipationResource,
 )
-from sharedcosts.selectors import allocation_fairness, allocation_latest, pool_balances
+from sharedcosts.selectors import allocation_fairness, allocation_inputs, allocation_latest, pool_balances
 from sharedcosts.services import (
     allocation_approve,
     allocation_compute,
@@ -50,7 +52,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(CostPool)
-class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
@@ -90,8 +92,8 @@ class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 (
                     line.party.name,
                     money_format(line.share),
-                    "—" if line.means is None else line.means,
-                    "—" if line.effort_ratio is None else f"{line.effort_ratio:.2f}",
+                    "—" if line.means is None else number_format(line.means, 2, force_grouping=True),
+                    "—" if line.effort_ratio is None else number_format(line.effort_ratio, 2),
                     "⚠" if line.flagged else "",
                 )
                 for line in allocation_fairness(allocation=allocation)
@@ -177,7 +179,7 @@ class AllocationShareInline(admin.TabularInline):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(HistoryAdmin):
     """Allocations are made by the compute action and never edited."""
 
     list_display = ["pool", "version", "status", "total", "prepared_by", "approved_by", "posted_at"]
@@ -189,7 +191,7 @@ class AllocationAdmin(SimpleHistoryAdmin):
         "version",
         "status",
         "total",
-        "inputs",
+        "inputs_words",
         "prepared_by",
         "prepared_at",
         "approved_by",
@@ -198,11 +200,17 @@ class AllocationAdmin(SimpleHistoryAdmin):
         "posted_at",
         "supersedes",
     ]
+    fields = readonly_fields
     inlines = [AllocationShareInline]
     actions = ["approve", "post"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("inputs"))
+    def inputs_words(self, allocation: Allocation) -> str:
+        inputs = allocation_inputs(allocation=allocation)
+        return render_to_string("admin/sharedcosts/allocation/inputs.html", {"inputs": inputs})
 
     def has_delete_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
         return obj is not None and obj.status == AllocationStatus.DRAFT and super().has_delete_permission(request, obj)
@@ -295,7 +303,7 @@ class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.Mode
 
 
 @admin.register(MeansDeclaration)
-class MeansDeclarationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MeansDeclarationAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [MeansDeclarationResource]
     list_display = ["party", "measure", "measure_name", "value", "as_of", "source", "declared_at"]
     list_filter = ["measure", "as_of", "party__kind", "party__sector"]

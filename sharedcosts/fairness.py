@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from moneyed import Money
 
@@ -111,7 +112,8 @@ class PoolFairness:
 
 
 def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}"
+    """``1,65`` in French, ``1.65`` in English."""
+    return number_format(value.quantize(Decimal("0.01")), 2)
 
 
 def effort_flag(ratio: Decimal, low: Decimal, high: Decimal) -> Flag | None:

@@ -51,6 +51,12 @@ RULE_LABELS = {
     "fixed": _("Fixed amounts or percentages"),
 }
 RULE_CHOICES = [(rule, RULE_LABELS.get(rule, rule)) for rule in RULES]
+RULE_PARAM_LABELS = {
+    "base_fraction": _("fixed part shared equally"),
+    "threshold": _("threshold of means"),
+    "percentages": _("percentage of each party"),
+    "amounts": _("agreed amount of each party"),
+}
 
 
 class CostPool(models.Model):

@@ -4,13 +4,17 @@ transfers that would clear them."""
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
+from django.utils.formats import number_format
 from moneyed import Money
 
 from ledger.models import Entry, FiscalPeriod, Party
-from sharedcosts.models import Allocation, CostPool, Participation
+from ledger.money import money_format
+from sharedcosts.models import RULE_LABELS, RULE_PARAM_LABELS, Allocation, CostPool, Measure, Participation
 from sharedcosts.settlement import settle
 
 
@@ -143,3 +147,77 @@ def allocation_fairness(*, allocation: Allocation) -> list[FairnessLine]:
         flagged = ratio is not None and not (pool.tolerance_low <= ratio <= pool.tolerance_high)
         lines.append(FairnessLine(share.party, share.amount, means, cost_fraction, means_fraction, ratio, flagged))
     return lines
+
+
+@dataclass(frozen=True)
+class InputRow:
+    party: str
+    means: Decimal | None
+    usage: Decimal | None
+    floor: Money | None
+    cap: Money | None
+    exempt: bool
+    share: Money
+
+
+@dataclass(frozen=True)
+class AllocationInputs:
+    """What an allocation was computed from, in words: the rule's label, its parameters named, each party's figures."""
+
+    rule: str
+    params: list[tuple[str, str]]
+    total: Money
+    start_date: date
+    measure: str
+    rows: list[InputRow]
+
+
+def _param_text(name: str, value: Any, currency: str, parties: dict[int, Party]) -> str:
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{parties[int(key)].name if int(key) in parties else key}\xa0: {_param_text(name, item, currency, parties)}"
+            for key, item in value.items()
+        )
+    if name == "base_fraction":
+        return f"{number_format(Decimal(str(value)) * 100, 0)}\xa0%"
+    if name == "percentages":
+        return f"{number_format(Decimal(str(value)), 2)}\xa0%"
+    if name == "amounts":
+        return money_format(Money(str(value), currency))
+    return number_format(Decimal(str(value)), 2)
+
+
+def allocation_inputs(*, allocation: Allocation) -> AllocationInputs:
+    inputs = allocation.inputs or {}
+    currency = inputs.get("currency", allocation.pool.currency)
+    figures = inputs.get("parties", {})
+    parties = Party.objects.in_bulk([int(key) for key in figures])
+
+    def amount(value: str | None) -> Money | None:
+        return None if value is None else Money(value, currency)
+
+    def number(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return AllocationInputs(
+        rule=str(RULE_LABELS.get(inputs.get("rule"), inputs.get("rule", ""))),
+        params=[
+            (str(RULE_PARAM_LABELS.get(name, name)), _param_text(name, value, currency, parties))
+            for name, value in (inputs.get("params") or {}).items()
+        ],
+        total=Money(inputs.get("total", "0"), currency),
+        start_date=date.fromisoformat(inputs["start_date"]) if inputs.get("start_date") else allocation.pool.start_date,
+        measure=str(dict(Measure.choices).get(inputs.get("measure"), inputs.get("measure", ""))),
+        rows=[
+            InputRow(
+                party=parties[int(key)].name if int(key) in parties else key,
+                means=number(row.get("means")),
+                usage=number(row.get("usage")),
+                floor=amount(row.get("floor")),
+                cap=amount(row.get("cap")),
+                exempt=bool(row.get("exempt")),
+                share=Money(row.get("share", "0"), currency),
+            )
+            for key, row in sorted(figures.items(), key=lambda item: parties[int(item[0])].name if int(item[0]) in parties else "")
+        ],
+    )

@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from grants.admin.amendments import changes_in_words
 from grants.forms import AmendForm, GrantCreateForm
@@ -25,6 +24,7 @@ from grants.services import (
     requirements_generate,
 )
 from ledger.admin_actions import each_selected
+from ledger.admin_history import HistoryAdmin
 from ledger.errors import DomainError
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.roles import is_administrator, is_staff_member
@@ -81,7 +81,7 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(Grant)
-class GrantAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class GrantAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [GrantResource]
     list_display = ["title", "party", "programme", "purpose", "amount", "start_date", "end_date", "status"]
     list_filter = ["status", "purpose", "programme", "frequency"]

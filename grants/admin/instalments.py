@@ -6,17 +6,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from grants.models import Instalment
 from grants.services import instalment_pay, instalment_reverse_payment
 from ledger.admin_actions import each_selected, refusal_report
+from ledger.admin_history import HistoryAdmin
 from ledger.errors import DomainError
 from ledger.roles import is_staff_member
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(SimpleHistoryAdmin):
+class InstalmentAdmin(HistoryAdmin):
     list_display = ["grant", "sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction"]
     list_filter = ["status", "grant__programme"]
     search_fields = ["grant__title", "grant__party__name"]

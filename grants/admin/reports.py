@@ -6,15 +6,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.forms import ReviewForm
 from grants.models import ProjectReport, ProjectReportVersion, ReminderSent, ReportAttachment, ReportRequirement, ReportStatus
 from grants.resources import ReportRequirementResource
+from grants.selectors import report_spending_lines
 from grants.services import report_accept, report_request_changes
 from ledger.errors import DomainError
+from ledger.money import money_format
+from ledger.words import file_size_words
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.roles import is_staff_member
 
@@ -55,7 +58,7 @@ class VersionInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = ReportAttachment
     extra = 0
-    fields = ["document", "content_type", "size", "version", "uploaded_at"]
+    fields = ["document", "content_type", "size_words", "version", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -64,6 +67,10 @@ class AttachmentInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("size"))
+    def size_words(self, attachment: ReportAttachment) -> str:
+        return file_size_words(attachment.size)
 
     @admin.display(description=gettext_lazy("file"))
     def document(self, attachment: ReportAttachment) -> str:
@@ -81,7 +88,7 @@ class ProjectReportAdmin(admin.ModelAdmin):
     inlines = [VersionInline, AttachmentInline]
     readonly_fields = [
         "requirement", "status", "activities", "what_worked", "what_did_not", "partners_involved", "youth_12_17",
-        "youth_18_25", "activities_held", "municipalities_reached", "spending", "version_count", "staff_comment",
+        "youth_18_25", "activities_held", "municipalities_reached", "spending_lines", "version_count", "staff_comment",
         "submitted_at", "reviewed_at", "reviewed_by", "review_link",
     ]
     fields = readonly_fields
@@ -91,6 +98,16 @@ class ProjectReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: ProjectReport | None = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("spending by budget line"))
+    def spending_lines(self, report: ProjectReport) -> str:
+        lines = report_spending_lines(grant=report.requirement.grant, spending=report.spending)
+        if not lines:
+            return "—"
+        return format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", '<tr><td>{}</td><td class="amount">{}</td></tr>', ((label, money_format(amount)) for label, amount in lines)),
+        )
 
     @admin.display(description=gettext_lazy("party"))
     def party(self, report: ProjectReport) -> str:
@@ -138,6 +155,9 @@ class ProjectReportAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "report": report,
             "version": version,
+            "spending_lines": report_spending_lines(grant=report.requirement.grant, spending=version.content.get("spending"))
+            if version
+            else [],
             "form": form,
             "under_review": report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED),
         }

@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from ledger.dates import date_words
 from portal.pdf import escape
 from portal.review.composition import Review
 from portal.review.tables import Table, all_tables
@@ -49,7 +50,7 @@ def review_xlsx_bytes(review: Review) -> bytes:
     summary.title = _sheet_name(_("Summary"), used := set())
     summary.append([_("Fairness review of the fiscal year %(period)s") % {"period": review.period}])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([_("Made on %(date)s") % {"date": timezone.localdate().isoformat()}])
+    summary.append([_("Made on %(date)s") % {"date": date_words(timezone.localdate())}])
     summary.append([])
     summary.append([_("Table"), _("Rows"), _("Flagged rows")])
     for cell in summary[4]:
@@ -156,7 +157,7 @@ def review_pdf_bytes(review: Review) -> bytes:
     )
     story = [
         Paragraph(escape(title), styles["h1"]),
-        Paragraph(escape(_("Made on %(date)s") % {"date": timezone.localdate().isoformat()}), styles["small"]),
+        Paragraph(escape(_("Made on %(date)s") % {"date": date_words(timezone.localdate())}), styles["small"]),
         Spacer(1, 4 * mm),
     ]
     for table in all_tables(review):

@@ -11,19 +11,21 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from moneyed import Money
+
+from ledger.money import reader_locale
 
 
 @lru_cache(maxsize=8)
 def _symbols(language: str) -> tuple[str, str]:
-    sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=Locale.parse(to_locale(language)))
+    sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=Locale.parse(reader_locale(language)))
     return sample[1], sample[-2]  # the group and decimal separators
 
 
 @lru_cache(maxsize=32)
 def _currency(language: str, code: str) -> tuple[str, str, int]:
-    sample = format_currency(Decimal("1111.11"), code, locale=Locale.parse(to_locale(language)))
+    sample = format_currency(Decimal("1111.11"), code, locale=Locale.parse(reader_locale(language)))
     first, last = sample.index("1"), sample.rindex("1")
     digits = sample[first : last + 1]
     places = len(digits) - digits.rindex(_symbols(language)[1]) - 1 if _symbols(language)[1] in digits else 0

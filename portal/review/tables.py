@@ -13,6 +13,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ledger.dates import date_words
 from portal.review.charts import Bar, effort_chart, share_chart
 from portal.review.composition import GroupReview, Review, ReviewLine
 from portal.review.formats import money, number, percent, ratio
@@ -131,7 +132,7 @@ def _means(line: ReviewLine) -> Cell:
     text = _("%(value)s (%(source)s, %(date)s)") % {
         "value": number(declaration.value),
         "source": declaration.source,
-        "date": declaration.as_of.isoformat(),
+        "date": date_words(declaration.as_of),
     }
     return Cell(text, declaration.value, True, "number")
 
@@ -191,8 +192,8 @@ def pool_table(review: PoolFairness) -> Table:
     ) % {
         "rule": review.rule_label,
         "total": money(review.total),
-        "start": pool.start_date.isoformat(),
-        "end": pool.end_date.isoformat(),
+        "start": date_words(pool.start_date),
+        "end": date_words(pool.end_date),
         "basis": review.basis_label,
         "low": ratio(review.low),
         "high": ratio(review.high),

@@ -1,9 +1,13 @@
+from datetime import date, datetime
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from ledger.dates import date_words, datetime_words
 from ledger.money import money_format
+from ledger.words import file_size_words, person_words
 
 register = template.Library()
 
@@ -12,6 +16,30 @@ register = template.Library()
 def money(value: Money | None) -> str:
     """An amount written as a reader of the active language writes it."""
     return money_format(value) if value is not None else ""
+
+
+@register.filter
+def long_date(value: date | datetime | None) -> str:
+    """``1er avril 2026`` (Django writes ``1 avril``), ``December 27, 2026``."""
+    return date_words(value)
+
+
+@register.filter
+def long_datetime(value: datetime | None) -> str:
+    """``1er avril 2026, 20 h 25``, ``April 1, 2026, 8:25 p.m.``, on the local clock."""
+    return datetime_words(value)
+
+
+@register.filter
+def person(user) -> str:
+    """A person by their name, else their username."""
+    return person_words(user) if user else ""
+
+
+@register.filter
+def file_size(value: int | None) -> str:
+    """``42,2 Ko``, ``1,5 Mo``; ``42.2 KB`` in English."""
+    return "" if value is None else file_size_words(value)
 
 
 def _labels() -> dict[str, str]:

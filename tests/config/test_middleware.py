@@ -52,7 +52,7 @@ def test_a_body_declared_past_the_limit_is_refused_unread_with_a_french_page(cli
     assert response.headers["Content-Language"] == "fr-ca"
     page = response.content.decode().replace("\xa0", " ")
     assert "Ce que vous avez envoyé est trop volumineux" in page
-    assert "au plus 12,5 Mio à la fois" in page
+    assert "au plus 12,5 Mo à la fois" in page
 
 
 def test_the_refusal_speaks_english_to_who_chose_it(client):

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -135,3 +136,26 @@ def test_the_instalment_actions_tell_each_refusal_in_the_services_words(admin_cl
         assert len(refusals) == 1 and refusals[0].startswith("Le versement 1 ")
     instalment.refresh_from_db()
     assert instalment.status == InstalmentStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_a_grant_history_reads_in_words(admin_client_of, administrator, make_grant, settings, language):
+    administrator.first_name, administrator.last_name = "Aline", "Gagnon"
+    administrator.save(update_fields=["first_name", "last_name"])
+    grant = make_grant()
+    client = admin_client_of(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("admin:grants_grant_history", args=[grant.pk])).content.decode()
+    changes = " ".join(re.findall(r"<li><strong>.*?</li>", page, flags=re.DOTALL))
+    assert changes
+    for code in ("pk=", "None", "draft", "approved", "+00:00"):
+        assert code not in page if code in ("pk=", "None", "+00:00") else code not in changes
+    assert "Aline Gagnon" in page
+    if language == "fr-ca":
+        assert "Brouillon" in changes and "Approuvée" in changes
+        assert "Ce qui a changé" in page
+        assert re.search(r"\d{4}, \d{1,2}\xa0h\xa0\d\d", page)
+    else:
+        assert "Draft" in changes and "Approved" in changes
+        assert "What changed" in page
+        assert re.search(r"\d{4}, \d{1,2}:\d\d [ap]\.m\.", page)

@@ -3,12 +3,15 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 from moneyed import Money
 
-from grants.selectors import grants_received
+from grants.selectors import grants_received, report_spending_lines
 from grants.services import grants_received_account
 from ledger.models import AccountType, FiscalPeriod, TransactionKind
 from ledger.services import Line, account_get_or_create, transaction_post
+
+from .conftest import cad
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +44,11 @@ def test_grants_received_in_a_period_by_party_and_currency(party, other_party):
         (party.pk, "CAD"): Money("4000.00", "CAD"),
         (other_party.pk, "CAD"): Money("900.00", "CAD"),
     }
+
+
+def test_a_reports_spending_reads_as_labelled_amounts_in_the_budgets_order(make_grant):
+    grant = make_grant()
+    with translation.override("fr-ca"):
+        lines = report_spending_lines(grant=grant, spending={"material": "320.00", "activities": "1450.50"})
+    assert lines == [("Activités", cad("1450.50")), ("Matériel", cad("320.00"))]
+    assert report_spending_lines(grant=grant, spending=None) == []

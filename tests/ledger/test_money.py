@@ -3,10 +3,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from django.utils import translation
+from djmoney.money import Money as ModelMoney
 from moneyed import Money
 
 from ledger.errors import SplitError
-from ledger.money import minor_unit, money_round, split
+from ledger.money import minor_unit, money_format, money_round, split
 
 
 def cad(amount: str) -> Money:
@@ -88,3 +90,27 @@ def test_split_sums_exactly_and_each_share_is_within_a_cent(total_cents, weights
         exact = total.amount * weights[key] / weight_sum
         assert abs(share.amount - exact) < Decimal("0.01")
         assert share.amount * total.amount >= 0
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("fr-ca", Money("9500", "CAD"), "9\xa0500,00\xa0$"),
+        ("en", Money("9500", "CAD"), "$9,500.00"),
+        ("fr-ca", Money("9500", "USD"), "9\xa0500,00\xa0$\xa0US"),
+        ("en", Money("9500", "USD"), "US$9,500.00"),
+        ("fr-ca", Money("-1250000", "CAD"), "-1\xa0250\xa0000,00\xa0$"),
+    ],
+)
+def test_money_format_writes_as_quebec_and_canada_do(language, value, expected):
+    with translation.override(language):
+        assert money_format(value) == expected
+
+
+@pytest.mark.parametrize("money_class", [Money, ModelMoney])
+def test_an_amount_in_a_message_built_in_code_reads_like_money_format(money_class):
+    amount = money_class("9500", "CAD")
+    with translation.override("fr-ca"):
+        assert "totalisent %(total)s" % {"total": amount} == "totalisent 9\xa0500,00\xa0$"
+    with translation.override("en"):
+        assert str(amount) == "$9,500.00"

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -119,3 +120,17 @@ def test_a_posted_pool_page_shows_ledger_balances(finance_client, joined, partie
     page = finance_client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
     assert "6\xa0000,00\xa0$" in page
     assert "-2\xa0000,00\xa0$" in page or "−2\xa0000,00\xa0$" in page
+
+
+def test_an_allocation_page_shows_its_inputs_as_a_table_in_words(finance_client, joined, finance_user):
+    joined.rule, joined.rule_params = "base_plus_proportional", {"base_fraction": "0.5"}
+    joined.save()
+    allocation = allocation_compute(pool=joined, prepared_by=finance_user)
+    page = finance_client.get(reverse("admin:sharedcosts_allocation_change", args=[allocation.pk])).content.decode()
+    page_text = re.sub(r"<[^>]*>", " ", re.sub(r"<script.*?</script>", "", page, flags=re.DOTALL))
+    assert "{\"" not in page_text and "{&quot;" not in page_text
+    for code in ("base_plus_proportional", "base_fraction"):
+        assert code not in page_text, page_text[page_text.find(code) - 300 : page_text.find(code) + 100]
+    assert "Une base à parts égales, le reste selon la capacité" in page
+    assert "50\xa0%" in page
+    assert "Cégep de Saint-Jérôme" in page

@@ -48,13 +48,15 @@ def test_equal_split_flags_the_party_outside_the_tolerance_with_the_reason(joine
     joined.rule = "equal"
     joined.save()
     allocation_compute(pool=joined, prepared_by=finance_user)
-    pool = _fairness(joined)
+    with translation.override("fr-ca"):
+        pool = _fairness(joined)
     assert pool.basis == "draft"
     small = _line(pool.lines, parties[0])
     assert small.cost == cad("3333.34")
     assert small.effort_ratio.quantize(Decimal("0.01")) == Decimal("1.67")
     assert [flag.code for flag in small.flags] == ["above_tolerance"]
-    assert "1.67" in small.flags[0].message and "0.80" in small.flags[0].message
+    assert "1,67" in small.flags[0].message and "0,80 à 1,25" in small.flags[0].message
+    assert "tolérance" in small.flags[0].message
     big = _line(pool.lines, parties[1])
     assert big.flags == []  # 0.83 is within 0.80–1.25
     joined.tolerance_low = Decimal("0.90")

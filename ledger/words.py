@@ -1,0 +1,25 @@
+"""Values in words, as the reader writes them: people by their names, sizes in Ko and Mo."""
+
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+KILO = 1024
+
+
+def person_words(user: Any) -> str:
+    """A person by their name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
+def file_size_words(size: int) -> str:
+    """``43213`` bytes as ``42,2 Ko`` in French (Django's French writes ``Kio``), ``42.2 KB`` in English."""
+    if size < KILO:
+        return ngettext("%(size)d byte", "%(size)d bytes", size) % {"size": size}
+    for unit in (_("%(size)s KB"), _("%(size)s MB")):
+        size /= KILO
+        if size < KILO:
+            return unit % {"size": number_format(round(size, 1), 1)}
+    return _("%(size)s GB") % {"size": number_format(round(size / KILO, 1), 1)}

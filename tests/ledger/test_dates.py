@@ -1,0 +1,33 @@
+"""Dates in words: the first of the month as Québec writes it, moments on the local clock."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from ledger.dates import date_words, datetime_words
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("fr-ca", date(2026, 4, 1), "1er avril 2026"),
+        ("fr-ca", date(2026, 4, 11), "11 avril 2026"),
+        ("fr-ca", date(2026, 4, 21), "21 avril 2026"),
+        ("en", date(2026, 4, 1), "April 1, 2026"),
+        ("fr-ca", None, ""),
+    ],
+)
+def test_date_words_writes_the_first_of_the_month_as_quebec_does(language, value, expected):
+    with translation.override(language):
+        assert date_words(value) == expected
+
+
+def test_datetime_words_reads_a_utc_moment_on_the_local_clock():
+    moment = datetime(2026, 4, 2, 0, 25, tzinfo=ZoneInfo("UTC"))  # 1er avril, 20 h 25 in Montréal
+    with translation.override("fr-ca"):
+        assert datetime_words(moment) == "1er avril 2026, 20\xa0h\xa025"
+        assert date_words(moment) == "1er avril 2026"
+    with translation.override("en"):
+        assert datetime_words(moment) == "April 1, 2026, 8:25 p.m."
