@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from moneyed import Money
 
-from ledger.models import Party
+from ledger.models import FiscalPeriod, Party
 from sharedcosts.travel.models import AttendanceMode, GroupMember, Meeting, MeetingGroup
 from sharedcosts.travel.selectors import Trip, group_meetings, meeting_trips, travel_book
 
@@ -131,3 +131,10 @@ def group_rotation(
         options=options,
         next_on=next_on,
     )
+
+
+def rotation_default_period(*, group: MeetingGroup, today: date_type) -> tuple[date_type, date_type]:
+    """The fiscal year (1 April–31 March) of the group's latest meeting up to today, or of today if it has none."""
+    latest = group.meetings.filter(date__lte=today).order_by("-date").values_list("date", flat=True).first()
+    period = FiscalPeriod(start_year=FiscalPeriod.year_of(latest or today))
+    return period.start_date, period.end_date
