@@ -24,6 +24,7 @@ from sharedcosts.models import (
     PoolKind,
 )
 from sharedcosts.selectors import allocation_latest, pool_balances
+from sharedcosts.travel.demo import travel_demo_seed
 from sharedcosts.services import (
     allocation_approve,
     allocation_compute,
@@ -251,4 +252,5 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
         settlement_record(
             pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]
         )
+    travel_demo_seed(parties=parties, users=users, today=today)
     return pools

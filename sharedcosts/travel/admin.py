@@ -131,7 +131,7 @@ class MeetingGroupAdmin(SimpleHistoryAdmin):
             "equalisations": TravelEqualisation.objects.filter(group=group).select_related("pool"),
         }
         try:
-            context.update(rotation_context(group_rotation(group=group, start=start, end=end), uid=f"group-{group.pk}"))
+            context["travel"] = rotation_context(group_rotation(group=group, start=start, end=end), uid=f"group-{group.pk}")
         except DomainError as refusal:
             context["error"] = refusal.messages[0]
         return TemplateResponse(request, "admin/sharedcosts/meetinggroup/rotation.html", context)

@@ -17,6 +17,7 @@ from ledger.money import money_round
 from sharedcosts.travel.errors import TravelError
 from sharedcosts.travel.models import (
     AttendanceMode,
+    GroupMember,
     Meeting,
     MileageRate,
     Municipality,
@@ -156,3 +157,50 @@ def group_meetings(*, group_id: int, start: date_type, end: date_type):
         .prefetch_related("attendances__party")
         .order_by("date")
     )
+
+
+@dataclass(frozen=True)
+class OwnMeeting:
+    """A meeting of one of the party's groups, and how the party itself attended and travelled."""
+
+    meeting: Meeting
+    mode: str | None
+    vehicles: int
+    km: Decimal
+    cost: Money
+
+
+@dataclass(frozen=True)
+class OwnGroupTravel:
+    group_name: str
+    meetings: list[OwnMeeting]
+    km: Decimal
+    cost: Money
+
+
+def party_travel(*, party: Party, start: date_type, end: date_type, currency: str) -> list[OwnGroupTravel]:
+    """Per group the party belongs to, its meetings in the period and the party's own trips to them.
+
+    Only the party's own attendance and travel are read: what the others
+    travelled stays theirs.
+    """
+    book = travel_book()
+    sections = []
+    for member in GroupMember.objects.filter(party=party).select_related("group").order_by("group__name"):
+        meetings = group_meetings(group_id=member.group_id, start=start, end=end)
+        rows = []
+        for meeting in meetings:
+            own = next((a for a in meeting.attendances.all() if a.party_id == party.pk), None)
+            km, cost = Decimal("0.0"), Money("0.00", currency)
+            if own is not None and own.mode == AttendanceMode.IN_PERSON:
+                km, cost, _rate = book.round_trip(party=party, host=meeting.host, vehicles=own.vehicles, day=meeting.date, currency=currency)
+            rows.append(OwnMeeting(meeting, own.mode if own else None, own.vehicles if own else 0, km, cost))
+        sections.append(
+            OwnGroupTravel(
+                member.group.name,
+                rows,
+                sum((row.km for row in rows), Decimal("0.0")),
+                sum((row.cost for row in rows), Money("0.00", currency)),
+            )
+        )
+    return sections

@@ -41,9 +41,9 @@ def test_the_admin_offers_the_importable_ones_by_their_name():
     assert choices == [
         ("adhesions", "appartenances"),
         ("contributions", "contributions en nature"),
+        ("distances", "distances routières"),
         ("moyens", "déclarations de capacité"),
         ("depenses", "dépenses partagées"),
-        ("distances", "distances routières"),
         ("locaux", "locaux"),
         ("municipalites", "municipalités"),
         ("partenaires", "partenaires"),
