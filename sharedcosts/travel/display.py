@@ -6,9 +6,11 @@ well as in colour, and no script; the same figures stand in the table
 beside it. Shared by the admin's rotation page and the review.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
@@ -19,7 +21,7 @@ from sharedcosts.travel.rotation import Rotation
 
 WIDTH = 760
 LABEL_W = 250
-RIGHT_PAD = 150
+RIGHT_PAD = 200
 ROW_H = 28
 TOP = 50
 
@@ -27,6 +29,14 @@ TOP = 50
 def km_text(value: Decimal) -> str:
     """Kilometres as a reader of the active language writes them: ``1 234,5 km`` in French."""
     return format_decimal(value, format="#,##0.0", locale=to_locale(get_language() or "fr-ca")) + "\u00a0km"
+
+
+def day_text(day: date) -> str:
+    """A date as a reader of the active language writes it: ``1er avril 2026`` in French."""
+    text = date_format(day, "DATE_FORMAT")
+    if day.day == 1 and (get_language() or "fr").startswith("fr") and text.startswith("1 "):
+        return "1er" + text[1:]
+    return text
 
 
 def _short(text: str, limit: int = 32) -> str:
@@ -52,16 +62,17 @@ def rotation_chart(rotation: Rotation, *, uid: str) -> SafeString:
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
     largest = max([b.cost.amount for b in burdens] + [Decimal("0.01")])
     most, least = _marks(rotation)
-    title = _("Travel cost of each member of %(group)s") % {"group": rotation.group.name}
-    desc = _("For each member, what its travel to the meetings cost in the period; the spread is %(spread)s.") % {
-        "spread": money_format(rotation.spread)
+    title = _("Travel cost of each member")
+    desc = _("For each member of %(group)s, what its travel to the meetings cost in the period; the spread is %(spread)s.") % {
+        "group": rotation.group.name,
+        "spread": money_format(rotation.spread),
     }
     out = [
         f'<svg class="review-chart travel-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{uid}-title {uid}-desc" font-family="DejaVu Sans, Verdana, sans-serif" font-size="12">',
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="8" y="20" font-size="15" font-weight="bold" fill="#1b1f24">{escape(_short(title, 90))}</text>',
+        f'<text x="8" y="20" font-size="15" font-weight="bold" fill="#1b1f24">{escape(title)}</text>',
     ]
     for index, burden in enumerate(burdens):
         y = TOP + index * ROW_H
@@ -87,6 +98,9 @@ def rotation_context(rotation: Rotation, *, uid: str) -> dict:
         "rotation": rotation,
         "uid": uid,
         "chart": rotation_chart(rotation, uid=uid),
+        "start": day_text(rotation.start),
+        "end": day_text(rotation.end),
+        "next_on": day_text(rotation.next_on),
         "rows": [
             {
                 "name": burden.party.name,

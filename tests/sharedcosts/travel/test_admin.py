@@ -73,6 +73,7 @@ def test_the_rotation_page_shows_the_chart_the_table_and_the_suggested_host(fina
     assert response.context["travel"]["suggested"] == trio["C"].name
     assert response.context["travel"]["spread"] == "195,00\u00a0$"
     assert "390,0\u00a0km" in page
+    assert "1 rencontre du 1er avril 2025 au 31 mars 2026." in page
 
 
 def test_the_rotation_page_names_a_missing_distance(finance_client, met):
