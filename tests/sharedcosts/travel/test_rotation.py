@@ -64,7 +64,7 @@ def test_a_member_that_does_not_volunteer_is_never_suggested(year_of_meetings, t
     assert [b.volunteers_to_host for b in rotation.burdens] == [True, True, False]
 
 
-def test_a_member_whose_place_has_no_distance_is_refused_by_name(year_of_meetings, trio, django_user_model):
+def test_a_member_whose_place_has_no_distance_is_refused_by_name(year_of_meetings):
     from ledger.models import Party, PartyKind, Sector
 
     newcomer = Party.objects.create(name="Carrefour jeunesse-emploi", kind=PartyKind.EMPLOYMENT, sector=Sector.SUD)
