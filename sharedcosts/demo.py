@@ -1,4 +1,5 @@
-"""The demo territory's shared costs: four pools of the current fiscal year, and the travel of its concertation table (:mod:`sharedcosts.travel.demo`).
+"""The demo territory's shared costs: four pools of the current fiscal year, and
+the travel of its concertation table (:mod:`sharedcosts.travel.demo`).
 
 Run again, it finds what it made (pools by name, the rest by their natural
 keys) and the ledger's idempotency keys make every posting a no-op.
