@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import meetings, views
 
 app_name = "portal"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:party_id>/", views.party_home, name="party"),
     path("<int:party_id>/releve/", views.statement, name="statement"),
+    path("<int:party_id>/rencontres/", meetings.meetings, name="meetings"),
     path("<int:party_id>/releve.csv", views.statement_csv, name="statement_csv"),
     path("<int:party_id>/releve.pdf", views.statement_pdf_view, name="statement_pdf"),
     path("<int:party_id>/rapports/<int:requirement_id>/", views.report, name="report"),

@@ -311,3 +311,6 @@ class MeansDeclarationAdmin(ImportExportMixin, HistoryAdmin):
     autocomplete_fields = ["party"]
     list_select_related = ["party"]
     date_hierarchy = "as_of"
+
+# The travel's screens live beside its models.
+from sharedcosts.travel import admin as travel_admin  # noqa: E402, F401

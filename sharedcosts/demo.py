@@ -1,4 +1,5 @@
-"""The demo territory's shared costs: four pools of the current fiscal year.
+"""The demo territory's shared costs: four pools of the current fiscal year, and
+the travel of its concertation table (:mod:`sharedcosts.travel.demo`).
 
 Run again, it finds what it made (pools by name, the rest by their natural
 keys) and the ledger's idempotency keys make every posting a no-op.
@@ -24,6 +25,7 @@ from sharedcosts.models import (
     PoolKind,
 )
 from sharedcosts.selectors import allocation_latest, pool_balances
+from sharedcosts.travel.demo import travel_demo_seed
 from sharedcosts.services import (
     allocation_approve,
     allocation_compute,
@@ -251,4 +253,5 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
         settlement_record(
             pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]
         )
+    travel_demo_seed(parties=parties, users=users, today=today)
     return pools

@@ -33,6 +33,7 @@ class PoolKind(models.TextChoices):
     MOBILE_UNIT = "mobile_unit", _("Mobile unit")
     TRAINING = "training", _("Training")
     EVENT = "event", _("Event")
+    TRAVEL = "travel", _("Travel")
     OTHER = "other", _("Other")
 
 
@@ -300,3 +301,7 @@ class InKindContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} · {self.description}"
+
+
+# The travel models (places, distances, meetings) live in a module of their own; importing it registers them.
+from sharedcosts.travel import models as travel_models  # noqa: E402, F401

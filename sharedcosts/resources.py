@@ -346,3 +346,7 @@ class AllocationShareResource(SpreadsheetResource):
 
     def import_data(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("Allocations are exported only; they are computed, approved and posted in the admin."))
+
+
+# The travel's resources live beside its models; the registry reaches them through this module, as it does every other.
+from sharedcosts.travel.resources import MunicipalityResource, PremisesResource, RoadDistanceResource  # noqa: E402, F401

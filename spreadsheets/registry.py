@@ -19,7 +19,10 @@ from sharedcosts.resources import (
     ExpenseResource,
     InKindContributionResource,
     MeansDeclarationResource,
+    MunicipalityResource,
     ParticipationResource,
+    PremisesResource,
+    RoadDistanceResource,
 )
 from spreadsheets.resources import SpreadsheetResource
 
@@ -32,6 +35,9 @@ EXPORTABLE: dict[str, type[SpreadsheetResource]] = {
     "participations": ParticipationResource,
     "depenses": ExpenseResource,
     "contributions": InKindContributionResource,
+    "municipalites": MunicipalityResource,
+    "distances": RoadDistanceResource,
+    "locaux": PremisesResource,
     "programmes": FundingProgrammeResource,
     "subventions": GrantResource,
     "rapports": ReportRequirementResource,
