@@ -3,9 +3,9 @@
 Every refusal is a :class:`~sharedcosts.travel.errors.TravelError` raised
 before anything is written. Travel reaches the ledger only through
 :func:`travel_equalise`: each organisation's travel becomes an expense of a
-pool of kind "travel" paid by that organisation (posted by the pool's own
-:func:`~sharedcosts.services.expense_posting_request`), and the pool's rule
-then shares the total like any other cost.
+pool of kind "travel" paid by that organisation (recorded and posted by
+:func:`~sharedcosts.services.expenses_record`, as an imported invoice is),
+and the pool's rule then shares the total like any other cost.
 """
 
 from collections.abc import Sequence
@@ -22,10 +22,9 @@ from moneyed import Money
 
 from ledger.models import Party
 from ledger.money import money_format
-from ledger.services import transactions_post
 from sharedcosts.allocation import RULES
 from sharedcosts.models import CostPool, Expense, Participation, PoolKind
-from sharedcosts.services import expense_posting_request
+from sharedcosts.services import expenses_record
 from sharedcosts.travel.errors import TravelError
 from sharedcosts.travel.models import (
     Attendance,
@@ -259,18 +258,5 @@ def travel_equalise(
             for burden in rotation.burdens
             if burden.cost.amount
         ]
-        Expense.objects.bulk_create(expenses)
-        results = transactions_post(
-            requests=[
-                expense_posting_request(
-                    expense=expense,
-                    posted_by=prepared_by,
-                    idempotency_key=f"travel:{equalisation.pk}:party:{expense.payer_id}",
-                )
-                for expense in expenses
-            ]
-        )
-        for expense, result in zip(expenses, results, strict=True):
-            expense.transaction = result.transaction
-        Expense.objects.bulk_update(expenses, ["transaction"])
+        expenses_record(expenses=expenses, posted_by=prepared_by)
     return equalisation

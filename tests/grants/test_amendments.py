@@ -93,10 +93,10 @@ def test_the_proposal_freezes_its_budget_and_reads_in_words(make_grant, administ
     )
     with translation.override("en"):
         assert amendment_changes(proposal=proposal) == [
-            "Amount: CA$10,000.00 becomes CA$15,000.00.",
-            "End date: 2026-03-31 becomes 2026-02-28.",
-            "Budget line Salaries: CA$6,000.00 becomes CA$9,000.00.",
-            "Budget line Travel: CA$4,000.00 becomes CA$6,000.00.",
+            "Amount: $10,000.00 becomes $15,000.00.",
+            "End date: March 31, 2026 becomes February 28, 2026.",
+            "Budget line Salaries: $6,000.00 becomes $9,000.00.",
+            "Budget line Travel: $4,000.00 becomes $6,000.00.",
             "The unpaid instalments are planned again over the schedule's dates still to come.",
         ]
     amendment_approve(proposal=proposal, approved_by=second_administrator)

@@ -16,7 +16,7 @@ from .conftest import cad, complete
 pytestmark = pytest.mark.django_db
 
 TOO_MUCH = cad("1000000000000.00")
-REFUSAL = "An amount is more than the books can hold: at most CA$999,999,999,999.99."
+REFUSAL = "An amount is more than the books can hold: at most $999,999,999,999.99."
 
 
 def refused(error: type[GrantError], make) -> None:

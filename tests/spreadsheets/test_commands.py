@@ -46,7 +46,7 @@ def test_the_french_samples_import_as_they_are(samples_imported):
 def test_the_same_expenses_twice_post_nothing_the_second_time(samples_imported, administrator):
     transactions = Transaction.objects.count()
     out = StringIO()
-    call_command("import_data", "depenses", str(SAMPLES / "05-depenses.csv"), stdout=out)
+    call_command("import_data", "depenses", str(SAMPLES / "05-depenses.csv"), "--user", administrator.username, stdout=out)
     assert "3 ligne(s) avaient déjà été importées" in out.getvalue()
     assert Transaction.objects.count() == transactions and Expense.objects.count() == 3
 
@@ -142,10 +142,12 @@ def test_export_only_models_are_exported(samples_imported, tmp_path):
     assert lines[0].startswith("transaction;date;type;clé") and len(lines) > 3
 
 
-def test_the_xlsx_sample_imports_with_exact_cents(samples_imported):
+def test_the_xlsx_sample_imports_with_exact_cents(samples_imported, administrator):
     from decimal import Decimal
 
-    call_command("import_data", "depenses", str(SAMPLES / "05b-depenses.xlsx"), stdout=StringIO())
+    call_command(
+        "import_data", "depenses", str(SAMPLES / "05b-depenses.xlsx"), "--user", administrator.username, stdout=StringIO()
+    )
     amounts = sorted(e.amount.amount for e in Expense.objects.filter(vendor__endswith="(classeur)"))
     assert amounts == [Decimal("1234.56"), Decimal("3000.00"), Decimal("3000.00")]
 

@@ -137,7 +137,7 @@ def test_only_staff_credit_in_kind(joined, parties, finance_user, administrator,
 def test_an_expense_not_saved_yet_is_saved_with_its_posting(joined, parties, finance_user):
     expense = Expense(pool=joined, payer=parties[1], vendor="Loyer", date=DAY, amount=cad("250.00"))
     expense_post(expense=expense, posted_by=finance_user)
-    assert Expense.objects.get().transaction.idempotency_key == f"expense:{expense.pk}"
+    assert Expense.objects.get().transaction.idempotency_key == f"expense:{expense.reference}"
     assert pool_balances(pool=joined)[parties[1].pk] == cad("250.00")
 
 
