@@ -16,6 +16,7 @@ from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.models import Party
 from ledger.money import money_format
+from ledger.money_input import MONEY_INPUT
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -45,6 +46,7 @@ from sharedcosts.services import (
 
 
 class ParticipationInline(admin.TabularInline):
+    formfield_overrides = MONEY_INPUT
     model = Participation
     extra = 0
     autocomplete_fields = ["party"]
@@ -53,6 +55,7 @@ class ParticipationInline(admin.TabularInline):
 
 @admin.register(CostPool)
 class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
@@ -252,6 +255,7 @@ class PostedReadOnlyMixin:
 
 @admin.register(Expense)
 class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [ExpenseResource]
     list_display = ["vendor", "pool", "payer", "date", "amount", "is_posted"]
     list_filter = ["pool", "payer", "date"]
@@ -278,6 +282,7 @@ class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(InKindContribution)
 class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [InKindContributionResource]
     list_display = ["description", "pool", "party", "date", "value", "is_posted"]
     list_filter = ["pool", "party"]
