@@ -6,12 +6,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from djmoney.forms.fields import MoneyField
 from moneyed import Money
 
 from grants.models import BudgetLine, Grant
 from grants.services import grant_check
 from ledger.errors import DomainError
+from ledger.money_input import MoneyFormField
 
 
 class GrantCreateForm(forms.ModelForm):
@@ -30,7 +30,7 @@ class GrantCreateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for line in BudgetLine:
-            self.fields[f"budget_{line.value}"] = MoneyField(
+            self.fields[f"budget_{line.value}"] = MoneyFormField(
                 label=line.label,
                 required=False,
                 max_digits=14,
@@ -73,7 +73,7 @@ class GrantCreateForm(forms.ModelForm):
 
 
 class AmendForm(forms.Form):
-    amount = MoneyField(
+    amount = MoneyFormField(
         label=gettext_lazy("new amount"),
         max_digits=14,
         decimal_places=2,

@@ -4,9 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from djmoney.forms.fields import MoneyField
 
 from ledger.models import Account
+from ledger.money_input import MoneyFormField
 
 
 class AdjustmentForm(forms.Form):
@@ -18,7 +18,7 @@ class AdjustmentForm(forms.Form):
 
 class AdjustmentLineForm(forms.Form):
     account = forms.ModelChoiceField(label=_("account"), queryset=Account.objects.select_related("party"))
-    amount = MoneyField(
+    amount = MoneyFormField(
         label=_("amount"),
         max_digits=16,
         decimal_places=2,

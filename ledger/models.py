@@ -161,6 +161,7 @@ class FiscalPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(is_closed=False) | Q(closed_at__isnull=False),
                 name="ledger_fiscalperiod_closed_has_date",
+                violation_error_message=_("A closed period records when it was closed."),
             )
         ]
 
@@ -234,10 +235,12 @@ class Transaction(models.Model):
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True) | Q(kind="reversal"),
                 name="ledger_transaction_reversal_kind",
+                violation_error_message=_("Only a reversal reverses another transaction."),
             ),
             models.CheckConstraint(
                 condition=~Q(reverses=models.F("id")),
                 name="ledger_transaction_not_self_reversal",
+                violation_error_message=_("A transaction cannot reverse itself."),
             ),
         ]
 
@@ -271,7 +274,13 @@ class Entry(models.Model):
                 name="ledger_entry_account_date",
             ),
         ]
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_amount_not_zero")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="ledger_entry_amount_not_zero",
+                violation_error_message=_("An entry’s amount cannot be zero."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from grants.errors import ReportError
 from grants.models import BudgetLine, Grant, ReportContent, ReportRequirement
 from grants.services import ATTACHMENT_MAX_BYTES, ReportData, attachment_check
+from ledger.money_input import AmountField
 
 PRIVACY_NOTE = gettext_lazy(
     "Describe activities, never young people: no names, initials, photos, ages with places or any detail "
@@ -62,7 +63,7 @@ class ReportForm(forms.Form):
         self.spending_fields = []
         for line in self.budget_lines:
             name = f"{SPENDING_PREFIX}{line.line}"
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = AmountField(
                 label=_("Spent on “%(line)s”") % {"line": line.get_line_display()},
                 min_value=Decimal("0"),
                 max_digits=14,

@@ -6,6 +6,7 @@ is a 404.
 """
 
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -174,7 +175,7 @@ def report(request: HttpRequest, party_id: int, requirement_id: int) -> HttpResp
                     "youth_12_17", "youth_18_25", "activities_held", "municipalities_reached",
                 )}
             )
-            initial.update({f"spending_{line}": amount for line, amount in current.spending.items()})
+            initial.update({f"spending_{line}": Decimal(amount) for line, amount in current.spending.items()})
         action = SUBMIT if request.POST.get("action") == SUBMIT else SAVE
         form = ReportForm(
             request.POST or None, request.FILES or None, requirement=requirement, action=action, initial=initial

@@ -16,6 +16,8 @@ from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.models import Party
 from ledger.money import money_format
+from ledger.money_input import MONEY_INPUT
+from sharedcosts.forms import CostPoolForm, pool_parties, rule_params_field_names
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -45,6 +47,7 @@ from sharedcosts.services import (
 
 
 class ParticipationInline(admin.TabularInline):
+    formfield_overrides = MONEY_INPUT
     model = Participation
     extra = 0
     autocomplete_fields = ["party"]
@@ -53,21 +56,34 @@ class ParticipationInline(admin.TabularInline):
 
 @admin.register(CostPool)
 class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
     search_fields = ["name"]
     date_hierarchy = "start_date"
     inlines = [ParticipationInline]
+    form = CostPoolForm
     readonly_fields = ["latest_allocation", "balances"]
-    fieldsets = [
-        (None, {"fields": ["name", "kind", "budgeted_cost", "start_date", "end_date"]}),
-        (
-            gettext_lazy("How the cost is shared"),
-            {"fields": ["rule", "rule_params", "measure", "measure_name", "tolerance_low", "tolerance_high"]},
-        ),
-        (gettext_lazy("Shares and balances"), {"fields": ["latest_allocation", "balances"]}),
-    ]
+
+    class Media:
+        js = ["js/rule_params.js"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: CostPool | None = None) -> list:
+        rule_params = rule_params_field_names(pool_parties(obj) if obj is not None else [])
+        return [
+            (None, {"fields": ["name", "kind", "budgeted_cost", "start_date", "end_date"]}),
+            (
+                gettext_lazy("How the cost is shared"),
+                {"fields": ["rule", *rule_params, "measure", "measure_name", "tolerance_low", "tolerance_high"]},
+            ),
+            (gettext_lazy("Shares and balances"), {"fields": ["latest_allocation", "balances"]}),
+        ]
+
+    def get_form(self, request: HttpRequest, obj: CostPool | None = None, change: bool = False, **kwargs):
+        # The parameter fields are the form's own, not the model's: the form names its fields itself.
+        kwargs["fields"] = None
+        return super().get_form(request, obj, change, **kwargs)
     actions = ["compute_allocations", "approve_allocations", "post_allocations"]
 
     @admin.display(description=gettext_lazy("latest allocation"))
@@ -252,6 +268,7 @@ class PostedReadOnlyMixin:
 
 @admin.register(Expense)
 class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [ExpenseResource]
     list_display = ["vendor", "pool", "payer", "date", "amount", "is_posted"]
     list_filter = ["pool", "payer", "date"]
@@ -278,6 +295,7 @@ class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(InKindContribution)
 class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [InKindContributionResource]
     list_display = ["description", "pool", "party", "date", "value", "is_posted"]
     list_filter = ["pool", "party"]

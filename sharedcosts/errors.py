@@ -37,7 +37,3 @@ class InKindError(SharedCostsError):
 
 class SettlementRecordError(SharedCostsError):
     """A settlement between two parties cannot be recorded."""
-
-
-class FairnessError(SharedCostsError):
-    """A what-if of a pool's fairness cannot be made as asked; nothing was written."""

@@ -16,7 +16,6 @@ of pools and parties.
 """
 
 import copy
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from moneyed import Money
 from ledger.dates import add_months
 from ledger.errors import DomainError
 from ledger.models import Party
-from sharedcosts.errors import FairnessError
 from sharedcosts.models import (
     RULE_LABELS,
     Allocation,
@@ -46,7 +44,6 @@ from sharedcosts.services import means_latest, shares_compute
 
 STALE_MONTHS = 18
 _BASIS_ORDER = (AllocationStatus.POSTED, AllocationStatus.APPROVED, AllocationStatus.DRAFT)
-_KNOWN_PARAMS = frozenset({"base_fraction", "threshold", "percentages", "amounts"})
 
 
 @dataclass(frozen=True)
@@ -319,33 +316,6 @@ class WhatIf:
     @property
     def rule_label(self) -> str:
         return str(RULE_LABELS.get(self.rule, self.rule))
-
-
-def rule_params_parse(*, text: str) -> dict[str, Any]:
-    """The rule's parameters from the JSON an administrator typed; refused with a clear message."""
-    text = (text or "").strip()
-    if not text:
-        return {}
-    try:
-        params = json.loads(text)
-    except ValueError as error:
-        raise FairnessError(
-            _('The parameters are not valid JSON (%(error)s); write them as {"base_fraction": "0.5"}.')
-            % {"error": error.msg},
-            code="invalid_json",
-        ) from error
-    if not isinstance(params, dict):
-        raise FairnessError(
-            _('The parameters must be a JSON object, such as {"base_fraction": "0.5"}.'), code="not_object"
-        )
-    unknown = sorted(set(params) - _KNOWN_PARAMS)
-    if unknown:
-        raise FairnessError(
-            _("Unknown parameters: %(names)s. The rules take %(known)s.")
-            % {"names": ", ".join(unknown), "known": ", ".join(sorted(_KNOWN_PARAMS))},
-            code="unknown_param",
-        )
-    return params
 
 
 def pool_what_if(*, pool: CostPool, rule: str, params: dict[str, Any]) -> WhatIf:

@@ -93,10 +93,20 @@ class CostPool(models.Model):
         verbose_name_plural = _("cost pools")
         ordering = ["-start_date", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="sharedcosts_pool_end_after_start"),
-            models.CheckConstraint(condition=Q(budgeted_cost__gte=0), name="sharedcosts_pool_cost_not_negative"),
             models.CheckConstraint(
-                condition=Q(tolerance_low__lte=F("tolerance_high")), name="sharedcosts_pool_tolerance_band"
+                condition=Q(end_date__gte=F("start_date")),
+                name="sharedcosts_pool_end_after_start",
+                violation_error_message=_("The end date cannot come before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budgeted_cost__gte=0),
+                name="sharedcosts_pool_cost_not_negative",
+                violation_error_message=_("The budgeted cost cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance_low__lte=F("tolerance_high")),
+                name="sharedcosts_pool_tolerance_band",
+                violation_error_message=_("The low tolerance cannot be above the high tolerance."),
             ),
         ]
 
@@ -134,7 +144,11 @@ class Participation(models.Model):
         ordering = ["pool", "party__name"]
         constraints = [
             models.UniqueConstraint(fields=["pool", "party"], name="sharedcosts_participation_unique"),
-            models.CheckConstraint(condition=Q(usage__isnull=True) | Q(usage__gte=0), name="sharedcosts_usage_not_negative"),
+            models.CheckConstraint(
+                condition=Q(usage__isnull=True) | Q(usage__gte=0),
+                name="sharedcosts_usage_not_negative",
+                violation_error_message=_("Usage cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,7 +173,13 @@ class MeansDeclaration(models.Model):
         verbose_name = _("means declaration")
         verbose_name_plural = _("means declarations")
         ordering = ["party__name", "-as_of", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="sharedcosts_means_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="sharedcosts_means_not_negative",
+                violation_error_message=_("Declared means cannot be negative."),
+            ),
+        ]
         indexes = [models.Index(fields=["party", "measure", "as_of"], name="sharedcosts_means_lookup")]
 
     def __str__(self) -> str:
@@ -208,14 +228,19 @@ class Allocation(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="sharedcosts_allocation_approved_has_approver",
+                violation_error_message=_("An approved allocation records who approved it and when."),
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
                 name="sharedcosts_allocation_four_eyes",
+                violation_error_message=_(
+                    "An allocation is approved by someone other than the person who prepared it."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "approved"]) | Q(posted_at__isnull=False),
                 name="sharedcosts_allocation_posted_has_date",
+                violation_error_message=_("A posted allocation records when it was posted."),
             ),
         ]
 
@@ -242,7 +267,11 @@ class AllocationShare(models.Model):
         ordering = ["allocation", "party__name"]
         constraints = [
             models.UniqueConstraint(fields=["allocation", "party"], name="sharedcosts_share_unique_party"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="sharedcosts_share_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="sharedcosts_share_not_negative",
+                violation_error_message=_("A share cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,7 +300,13 @@ class Expense(models.Model):
         verbose_name = _("shared expense")
         verbose_name_plural = _("shared expenses")
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_expense_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="sharedcosts_expense_positive",
+                violation_error_message=_("An expense’s amount must be more than zero."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor} · {self.amount} ({self.date})"
@@ -297,7 +332,13 @@ class InKindContribution(models.Model):
         verbose_name = _("in-kind contribution")
         verbose_name_plural = _("in-kind contributions")
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(value__gt=0), name="sharedcosts_in_kind_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="sharedcosts_in_kind_positive",
+                violation_error_message=_("A contribution’s fair value must be more than zero."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} · {self.description}"

@@ -26,6 +26,7 @@ from grants.services import (
 from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.errors import DomainError
+from ledger.money_input import MONEY_INPUT
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.roles import is_administrator, is_staff_member
 
@@ -82,6 +83,7 @@ class ProposalInline(admin.TabularInline):
 
 @admin.register(Grant)
 class GrantAdmin(ImportExportMixin, HistoryAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [GrantResource]
     list_display = ["title", "party", "programme", "purpose", "amount", "start_date", "end_date", "status"]
     list_filter = ["status", "purpose", "programme", "frequency"]

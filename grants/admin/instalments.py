@@ -12,11 +12,13 @@ from grants.services import instalment_pay, instalment_reverse_payment
 from ledger.admin_actions import each_selected, refusal_report
 from ledger.admin_history import HistoryAdmin
 from ledger.errors import DomainError
+from ledger.money_input import MONEY_INPUT
 from ledger.roles import is_staff_member
 
 
 @admin.register(Instalment)
 class InstalmentAdmin(HistoryAdmin):
+    formfield_overrides = MONEY_INPUT
     list_display = ["grant", "sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction"]
     list_filter = ["status", "grant__programme"]
     search_fields = ["grant__title", "grant__party__name"]

@@ -12,10 +12,12 @@ from grants.selectors import amounts_of, programmes_with_amounts
 from grants.services import programme_create
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.money import money_format
+from ledger.money_input import MONEY_INPUT
 
 
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(ImportExportMixin, admin.ModelAdmin):
+    formfield_overrides = MONEY_INPUT
     resource_classes = [FundingProgrammeResource]
     list_display = ["name", "fiscal_year", "envelope", "committed", "disbursed", "available", "holds_on_overdue_report"]
     list_filter = ["fiscal_year", "holds_on_overdue_report"]

@@ -71,29 +71,40 @@ class AmendmentProposal(models.Model):
         verbose_name_plural = _("proposed amendments")
         ordering = ["-proposed_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_amount__gt=0), name="grants_proposal_new_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(new_amount__gt=0),
+                name="grants_proposal_new_amount_positive",
+                violation_error_message=_("The new amount must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="proposed", decided_by__isnull=True, decided_at__isnull=True)
                 | (~Q(status="proposed") & Q(decided_by__isnull=False, decided_at__isnull=False)),
                 name="grants_proposal_decision_recorded",
+                violation_error_message=_("A decided proposal records who decided and when; a waiting one, neither."),
             ),
             # Four eyes, held by the database: whoever proposed does not approve or reject, only withdraw.
             models.CheckConstraint(
                 condition=~Q(status__in=["approved", "rejected"]) | ~Q(decided_by=F("proposed_by")),
                 name="grants_proposal_four_eyes",
+                violation_error_message=_("A proposal is approved or rejected by someone other than its author."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="withdrawn") | Q(decided_by=F("proposed_by")),
                 name="grants_proposal_withdrawn_by_proposer",
+                violation_error_message=_("Only its author withdraws a proposal."),
             ),
             models.CheckConstraint(
                 condition=Q(status="approved", amendment__isnull=False)
                 | (~Q(status="approved") & Q(amendment__isnull=True)),
                 name="grants_proposal_approved_has_amendment",
+                violation_error_message=_("An approved proposal, and only such a proposal, has its amendment."),
             ),
             # One proposal waits at a time: each is proposed against the grant as it stands.
             models.UniqueConstraint(
-                fields=["grant"], condition=Q(status="proposed"), name="grants_proposal_one_waiting_per_grant"
+                fields=["grant"],
+                condition=Q(status="proposed"),
+                name="grants_proposal_one_waiting_per_grant",
+                violation_error_message=_("This grant already has a proposal waiting for a decision."),
             ),
         ]
 

@@ -87,11 +87,20 @@ class Grant(models.Model):
         ordering = ["-start_date", "title"]
         indexes = [models.Index(fields=["programme", "status"], name="grants_grant_programme_status")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="grants_grant_amount_positive"),
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="grants_grant_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="grants_grant_amount_positive",
+                violation_error_message=_("The grant’s amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="grants_grant_dates_ordered",
+                violation_error_message=_("The end date cannot come before the start date."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "cancelled"]) | Q(approved_at__isnull=False, approved_by__isnull=False),
                 name="grants_grant_approval_recorded",
+                violation_error_message=_("An approved grant records who approved it and when."),
             ),
         ]
 
@@ -125,7 +134,11 @@ class GrantBudgetLine(models.Model):
         ordering = ["grant", "line"]
         constraints = [
             models.UniqueConstraint(fields=["grant", "line"], name="grants_budgetline_unique_grant_line"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="grants_budgetline_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="grants_budgetline_amount_not_negative",
+                violation_error_message=_("A budget line cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:

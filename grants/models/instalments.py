@@ -52,15 +52,28 @@ class Instalment(models.Model):
         indexes = [models.Index(fields=["status", "due_date"], name="grants_instalment_status_due")]
         constraints = [
             models.UniqueConstraint(fields=["grant", "sequence"], name="grants_instalment_unique_grant_sequence"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="grants_instalment_amount_positive"),
-            models.CheckConstraint(condition=Q(sequence__gte=1), name="grants_instalment_sequence_from_one"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="grants_instalment_amount_positive",
+                violation_error_message=_("An instalment’s amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1),
+                name="grants_instalment_sequence_from_one",
+                violation_error_message=_("Instalments are numbered from 1."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["paid", "reversed"], transaction__isnull=False)
                 | (~Q(status__in=["paid", "reversed"]) & Q(transaction__isnull=True)),
                 name="grants_instalment_paid_has_transaction",
+                violation_error_message=_(
+                    "A paid or reversed instalment, and only such an instalment, has its ledger transaction."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(status="held") | ~Q(hold_reason=""), name="grants_instalment_hold_has_reason"
+                condition=~Q(status="held") | ~Q(hold_reason=""),
+                name="grants_instalment_hold_has_reason",
+                violation_error_message=_("A held instalment says why it is held."),
             ),
         ]
 

@@ -42,7 +42,11 @@ class FundingProgramme(models.Model):
         ordering = ["-fiscal_year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "fiscal_year"], name="grants_programme_unique_name_year"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="grants_programme_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="grants_programme_amount_positive",
+                violation_error_message=_("The envelope must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -93,7 +93,9 @@ class ProjectReport(models.Model):
         ordering = ["requirement__due_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(version_count__gte=1), name="grants_report_submitted_has_version"
+                condition=Q(status="draft") | Q(version_count__gte=1),
+                name="grants_report_submitted_has_version",
+                violation_error_message=_("A submitted report has at least one version."),
             ),
         ]
 

@@ -5,7 +5,6 @@ not an administrator (finance staff, partner members) is refused with 403.
 Nothing here writes: the what-if only computes.
 """
 
-import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -24,9 +23,8 @@ from portal.review.composition import ReviewError, fairness_review, review_what_
 from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
 from portal.review.formats import money, ratio
 from portal.review.tables import pool_table, review_tables
-from sharedcosts.allocation import RULES
-from sharedcosts.fairness import rule_params_parse
-from sharedcosts.models import RULE_LABELS, CostPool
+from sharedcosts.forms import WhatIfForm
+from sharedcosts.models import CostPool, Participation
 
 
 def administrators_only(view: Callable) -> Callable:
@@ -59,22 +57,29 @@ def review_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _what_if_context(request: HttpRequest, year: int) -> dict:
-    """The what-if asked in the query string, if any, for the pool it names."""
+def _what_if_forms(request: HttpRequest, year: int, pools: list[CostPool]) -> tuple[dict[int, WhatIfForm], dict]:
+    """A what-if form for each pool, the one asked in the query string bound and computed."""
+    parties: dict[int, list] = {pool.pk: [] for pool in pools}
+    for participation in Participation.objects.filter(pool__in=pools).select_related("party").order_by("party__name"):
+        parties[participation.pool_id].append(participation.party)
+    forms = {pool.pk: WhatIfForm(pool=pool, parties=parties[pool.pk]) for pool in pools}
     pool_id = request.GET.get("pool", "")
     if not pool_id.isdigit():
-        return {}
+        return forms, {}
     pool = get_object_or_404(CostPool, pk=int(pool_id))
     if FiscalPeriod.year_of(pool.start_date) != year:
         raise Http404(_("This pool does not start in this fiscal year."))
-    rule = request.GET.get("rule", pool.rule)
-    text = request.GET.get("params", "")
-    context = {"what_if_pool": pool.pk, "what_if_rule": rule, "what_if_params": text}
+    form = forms[pool.pk] = WhatIfForm(request.GET, pool=pool, parties=parties.get(pool.pk, []))
+    context: dict = {"what_if_pool": pool.pk}
+    if not form.is_valid():
+        refusals = form.non_field_errors()
+        context["what_if_error"] = refusals[0] if refusals else _("Correct the parameters below.")
+        return forms, context
     try:
-        result = review_what_if(pool=pool, rule=rule, params=rule_params_parse(text=text))
+        result = review_what_if(pool=pool, rule=form.cleaned_data["rule"], params=form.cleaned_data["params"])
     except DomainError as refusal:
         context["what_if_error"] = refusal.messages[0]
-        return context
+        return forms, context
     context["what_if"] = result
     context["what_if_rows"] = [
         {
@@ -91,7 +96,7 @@ def _what_if_context(request: HttpRequest, year: int) -> dict:
         for line in result.lines
     ]
     context["what_if_table"] = pool_table(result.proposed)
-    return context
+    return forms, context
 
 
 @require_GET
@@ -105,24 +110,19 @@ def review_page(request: HttpRequest, year: int) -> HttpResponse:
     except ReviewError as refusal:
         context["error"] = refusal.messages[0]
         return render(request, "portal/review/review.html", context, status=404)
-    context.update(_what_if_context(request, year))
+    what_if_forms, what_if = _what_if_forms(request, year, [pool_review.pool for pool_review in review.pools])
+    context.update(what_if)
     tables = review_tables(review)
-    pools = []
-    for pool_review, table in zip(review.pools, tables["pools"], strict=True):
-        pools.append(
-            {
-                "review": pool_review,
-                "table": table,
-                "params_json": json.dumps(pool_review.pool.rule_params or {}, ensure_ascii=False),
-            }
-        )
+    pools = [
+        {"review": pool_review, "table": table, "what_if_form": what_if_forms[pool_review.pool.pk]}
+        for pool_review, table in zip(review.pools, tables["pools"], strict=True)
+    ]
     flagged = sum(1 for table in tables["overall"] for row in table.rows if row.flagged)
     context.update(
         review=review,
         tables=tables,
         pools=pools,
         flagged=flagged,
-        rules=[(rule, str(RULE_LABELS.get(rule, rule))) for rule in RULES],
     )
     return render(request, "portal/review/review.html", context)
 

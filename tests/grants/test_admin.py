@@ -159,3 +159,19 @@ def test_a_grant_history_reads_in_words(admin_client_of, administrator, make_gra
         assert "Draft" in changes and "Approved" in changes
         assert "What changed" in page
         assert re.search(r"\d{4}, \d{1,2}:\d\d [ap]\.m\.", page)
+
+
+def test_a_grant_ending_before_it_starts_is_refused_in_words_never_by_the_constraints_name(
+    admin_client_of, finance_user, programme, party
+):
+    data = {
+        "programme": programme.pk, "party": party.pk, "title": "Soirées 16-25 ans", "purpose": "joint_project",
+        "amount_0": "900,00", "amount_1": "CAD", "start_date": "2025-04-01", "end_date": "2025-03-31",
+        "frequency": "dates", "dates": "", "budget_activities_0": "900,00", "budget_activities_1": "CAD",
+    }
+    response = admin_client_of(finance_user).post(reverse("admin:grants_grant_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Grant.objects.exists()
+    assert "La date de fin ne peut pas précéder la date de début." in page
+    assert "grants_grant_dates_ordered" not in page
+    assert "contrainte" not in page.lower()

@@ -8,10 +8,13 @@ Screenshots of the portal home on a phone and on a desktop land in
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from moneyed import Money
 
 from grants.models import Instalment, InstalmentStatus, ProjectReport, ReportRequirement, ReportStatus
 from ledger.demo import DEMO_PASSWORD
 from ledger.models import Party
+from ledger.money import money_format
 
 from .conftest import ARTIFACTS
 
@@ -80,3 +83,37 @@ def test_a_partner_submits_finance_accepts_and_the_held_instalment_is_released(l
     page.screenshot(path=str(ARTIFACTS / "portal-home-desktop.png"), full_page=True)
     desktop.close()
     assert (ARTIFACTS / "portal-home-phone.png").stat().st_size > 0
+
+
+def test_spending_typed_the_french_way_is_saved_as_written(live_server, browser, settings, tmp_path):
+    """``1450,50`` in an ``<input type=number>`` became 145050: the amount is read, not left to the browser."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    call_command("seed_demo")
+    party = Party.objects.get(name="Maison des jeunes de Saint-Jérôme")
+    requirement = ReportRequirement.objects.get(grant=Instalment.objects.get(grant__party=party, status=InstalmentStatus.HELD).grant)
+    url = live_server.url + reverse("portal:report", args=[party.pk, requirement.pk])
+
+    for language, viewport in [("fr-ca", (1366, 768)), ("fr-ca", (390, 844)), ("en", (1366, 768)), ("en", (390, 844))]:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        page = context.new_page()
+        log_in(page, live_server.url, "mdj-sj")
+        page.goto(url)
+        if language == "fr-ca":
+            page.fill("input[name=spending_activities]", "1 450,50")
+            page.fill("input[name=spending_material]", "1450,50")
+        else:
+            page.fill("input[name=spending_activities]", "1,450.50")
+            page.fill("input[name=spending_material]", "1450.50")
+        assert page.get_attribute("input[name=spending_activities]", "inputmode") == "decimal"
+        page.click("button[name=action][value=save]")
+        page.wait_for_load_state()
+        report = ProjectReport.objects.get(requirement=requirement)
+        assert report.spending == {"activities": "1450.50", "material": "1450.50"}
+        shown = "1\xa0450,50" if language == "fr-ca" else "1,450.50"
+        assert page.input_value("input[name=spending_activities]") == shown
+        assert page.input_value("input[name=spending_material]") == shown
+        page.screenshot(path=str(ARTIFACTS / f"report-spending-{language}-{viewport[0]}.png"), full_page=True)
+        context.close()
+    with translation.override("fr-ca"):
+        assert money_format(Money(report.spending["activities"], "CAD")) == "1\xa0450,50\xa0$"

@@ -1,6 +1,7 @@
 """The review pages: who may see them, what they show, exports, what-if, audit trail."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -124,16 +125,32 @@ def test_what_if_on_the_page_writes_nothing(client, territory, administrator):
     client.force_login(administrator)
     before = Allocation.objects.count()
     url = reverse("review:year", args=[YEAR])
-    response = client.get(url, {"pool": territory.pk, "rule": "proportional", "params": ""})
+    response = client.get(url, {"pool": territory.pk, "rule": "proportional"})
     html = response.content.decode()
     assert response.status_code == 200 and "Current shares beside the shares by" in html
     assert "2 000,00" in html or "2,000.00" in html
-    response = client.get(url, {"pool": territory.pk, "rule": "base_plus_proportional", "params": '{"base_fraction": "2"}'})
-    assert "The base fraction must be a decimal number from 0 to 1" in response.content.decode()
-    response = client.get(url, {"pool": territory.pk, "rule": "equal", "params": "{oops"})
-    assert "not valid JSON" in response.content.decode()
     territory.refresh_from_db()
     assert territory.rule == "equal" and Allocation.objects.count() == before
+
+
+def test_the_what_if_asks_each_parameter_in_words_never_json(client, territory, administrator, settings):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    url = reverse("review:year", args=[YEAR])
+    html = client.get(url).content.decode()
+    assert "JSON" not in html
+    assert "Part fixe répartie à parts égales (%)" in html and 'data-rule="base_plus_proportional"' in html
+    assert "Seuil de capacité" in html and 'data-rule="progressive"' in html
+    response = client.get(url, {"pool": territory.pk, "rule": "base_plus_proportional", "base_fraction": "50"})
+    assert "Parts actuelles à côté des parts selon" in response.content.decode()
+    response = client.get(url, {"pool": territory.pk, "rule": "progressive", "threshold": ""})
+    html = response.content.decode()
+    assert "Cette règle demande un seuil de capacité." in html
+    assert "threshold" not in re.sub(r"<[^>]*>", "", html)
+    response = client.get(url, {"pool": territory.pk, "rule": "progressive", "threshold": "100 000"})
+    assert "Parts actuelles à côté des parts selon" in response.content.decode()
+    response = client.get(url, {"pool": territory.pk, "rule": "base_plus_proportional", "base_fraction": "150"})
+    assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in response.content.decode()
 
 
 def test_what_if_of_a_pool_of_another_year_is_not_found(client, territory, administrator):

@@ -134,3 +134,26 @@ def test_an_allocation_page_shows_its_inputs_as_a_table_in_words(finance_client,
     assert "Une base à parts égales, le reste selon la capacité" in page
     assert "50\xa0%" in page
     assert "Cégep de Saint-Jérôme" in page
+
+
+def test_an_expense_amount_is_typed_the_french_way_in_the_admin(finance_client, joined, parties):
+    add = reverse("admin:sharedcosts_expense_add")
+    assert 'inputmode="decimal"' in finance_client.get(add).content.decode()
+    response = finance_client.post(
+        add,
+        {"pool": joined.pk, "payer": parties[0].pk, "vendor": "Loyer", "date": "2025-05-01",
+         "amount_0": "1 450,50", "amount_1": "CAD", "description": ""},
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert Expense.objects.get(vendor="Loyer").amount == cad("1450.50")
+
+
+def test_an_expense_amount_that_reads_two_ways_is_refused_in_the_admin(finance_client, joined, parties):
+    response = finance_client.post(
+        reverse("admin:sharedcosts_expense_add"),
+        {"pool": joined.pk, "payer": parties[0].pk, "vendor": "Loyer", "date": "2025-05-01",
+         "amount_0": "1,450", "amount_1": "CAD", "description": ""},
+    )
+    assert response.status_code == 200
+    assert "peut se lire de deux façons" in response.content.decode()
+    assert not Expense.objects.filter(vendor="Loyer").exists()

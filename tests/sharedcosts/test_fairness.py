@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from ledger.dates import add_months
-from sharedcosts.errors import FairnessError, SharedCostsError
-from sharedcosts.fairness import STALE_MONTHS, pool_what_if, pools_fairness, rule_params_parse
+from sharedcosts.errors import SharedCostsError
+from sharedcosts.fairness import STALE_MONTHS, pool_what_if, pools_fairness
 from sharedcosts.models import Allocation, CostPool, Participation, PoolKind
 from sharedcosts.services import allocation_approve, allocation_compute, allocation_post
 
@@ -135,12 +135,3 @@ def test_what_if_refuses_infeasible_parameters(joined, rule, params, expected):
     with pytest.raises(SharedCostsError) as refused:
         pool_what_if(pool=joined, rule=rule, params=params)
     assert expected in refused.value.messages[0]
-
-
-def test_rule_params_parse_refuses_bad_input():
-    assert rule_params_parse(text="") == {}
-    assert rule_params_parse(text='{"threshold": "1000"}') == {"threshold": "1000"}
-    for text, expected in [("{", "not valid JSON"), ("[1]", "JSON object"), ('{"x": 1}', "Unknown parameters")]:
-        with pytest.raises(FairnessError) as refused:
-            rule_params_parse(text=text)
-        assert expected in refused.value.messages[0]
