@@ -275,3 +275,6 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount}"
+
+
+from ledger.notifications.models import ContactLanguage, Notification, NotificationKind, NotificationOptOut  # noqa: E402, F401

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portal import views
+from portal import preferences, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("courriels/", preferences.notification_preferences, name="notification_preferences"),
     path("<int:party_id>/", views.party_home, name="party"),
     path("<int:party_id>/releve/", views.statement, name="statement"),
     path("<int:party_id>/releve.csv", views.statement_csv, name="statement_csv"),

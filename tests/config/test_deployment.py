@@ -31,6 +31,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "partenariat.example.org",
     "DATABASE_URL": "postgres://aireouverte:secret@db.example.org:5432/aireouverte",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "SITE_URL": "https://partenariat.example.org",
 }
 
 
