@@ -75,12 +75,17 @@ def notify(*, events: Sequence[Event]) -> int:
             "user_id", "kind"
         )
     )
+    already = set(
+        Notification.objects.filter(event_key__in=[event.key for event in events], user_id__in=list(people)).values_list(
+            "event_key", "user_id"
+        )
+    )
     rows = []
     for event in events:
         texts: dict[str, tuple[str, str]] = {}
         for user_id in sorted(set(event.recipients)):
             user = people.get(user_id)
-            if user is None or (user_id, event.kind) in turned_off:
+            if user is None or (user_id, event.kind) in turned_off or (event.key, user_id) in already:
                 continue
             language = language_of(user)
             if language not in texts:
