@@ -14,7 +14,7 @@ from ledger.notifications.services import contact_language_record, notification_
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    form = NotificationPreferencesForm(request.POST or None, user=request.user)
+    form = NotificationPreferencesForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         notification_preferences_set(user=request.user, enabled=form.cleaned_data["kinds"])
         contact_language_record(user=request.user, language=request.LANGUAGE_CODE)

@@ -42,7 +42,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def preferences_view(self, request: HttpRequest) -> HttpResponse:
         """The person's own choices of the emails they receive; staff reach it from the notifications' list."""
-        form = NotificationPreferencesForm(request.POST or None, user=request.user)
+        form = NotificationPreferencesForm(request.POST if request.method == "POST" else None, user=request.user)
         if request.method == "POST" and form.is_valid():
             notification_preferences_set(user=request.user, enabled=form.cleaned_data["kinds"])
             contact_language_record(user=request.user, language=request.LANGUAGE_CODE)
