@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.celery import queue_after_commit
+from ledger.errors import NotificationError
 from ledger.notifications.models import ContactLanguage, Notification, NotificationKind, NotificationOptOut
 from ledger.notifications.selectors import notification_kinds_offered
 from ledger.tasks import send_notifications
@@ -129,7 +130,11 @@ def notification_preferences_set(*, user: AbstractBaseUser, enabled: Collection[
     offered = notification_kinds_offered(user=user)
     unknown = set(enabled) - set(offered)
     if unknown:
-        raise ValueError(f"Kinds not offered to this person: {', '.join(sorted(unknown))}")
+        raise NotificationError(
+            _("These emails are not offered to you: %(kinds)s."),
+            code="kind_not_offered",
+            params={"kinds": ", ".join(sorted(unknown))},
+        )
     off = [kind for kind in offered if kind not in enabled]
     with transaction.atomic():
         NotificationOptOut.objects.filter(user=user, kind__in=offered).exclude(kind__in=off).delete()

@@ -7,16 +7,15 @@ import socket
 from contextlib import closing
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from ledger.errors import NotificationError
 from ledger.models import ContactLanguage, Membership, Notification, NotificationKind, NotificationOptOut
 from ledger.notifications.delivery import notifications_send
 from ledger.notifications.selectors import finance_staff, notification_kinds_offered, party_finance_contacts
 from ledger.notifications.services import Event, notification_preferences_set, notify
-from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
 from ledger.tasks import send_notifications
 from tests.mail import FirstMessageRefusedBackend
 
@@ -157,8 +156,9 @@ def test_preferences_offer_what_concerns_the_person_and_refuse_the_rest(party, p
     assert notification_preferences_set(user=french, enabled=["instalment"]) == [
         "report_reminder", "report_reviewed", "grant_changed", "allocation_posted",
     ]
-    with pytest.raises(ValueError, match="report_submitted"):
+    with pytest.raises(NotificationError) as refused:
         notification_preferences_set(user=french, enabled=["report_submitted"])
+    assert refused.value.code == "kind_not_offered" and refused.value.params == {"kinds": "report_submitted"}
     assert set(NotificationOptOut.objects.filter(user=french).values_list("kind", flat=True)) == {
         "report_reminder", "report_reviewed", "grant_changed", "allocation_posted",
     }
