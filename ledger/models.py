@@ -277,4 +277,10 @@ class Entry(models.Model):
         return f"{self.account.code} {self.amount}"
 
 
-from ledger.notifications.models import ContactLanguage, Notification, NotificationKind, NotificationOptOut  # noqa: E402, F401
+# The notification system keeps its models in its own package; imported here, Django finds them as the ledger's.
+from ledger.notifications.models import (  # noqa: E402, F401
+    ContactLanguage,
+    Notification,
+    NotificationKind,
+    NotificationOptOut,
+)
