@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from grants.models import InstalmentStatus, ReportKind, ReportRequirement
 from grants.services import (
@@ -20,7 +21,16 @@ from grants.services import (
     report_request_changes,
     report_save,
 )
-from ledger.models import ContactLanguage, Membership, MembershipRole, Notification, NotificationOptOut
+from ledger.models import (
+    ContactLanguage,
+    Membership,
+    MembershipRole,
+    Notification,
+    NotificationOptOut,
+    Party,
+    PartyKind,
+    Sector,
+)
 from ledger.notifications.delivery import notifications_send
 from ledger.roles import FINANCE_GROUP
 from tests.mail import FirstMessageRefusedBackend
@@ -242,3 +252,26 @@ def test_a_submitted_report_links_the_staff_to_its_review(world, deliver):
     with deliver():
         report = report_save(requirement=requirement, user=world.member, data=complete(), submit=True)
     assert all(f"/admin/grants/projectreport/{report.pk}/review/" in message.body for message in mail.outbox)
+
+
+def _telling_queries(run: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    tables = ('"ledger_membership"', '"ledger_notification"', '"ledger_notificationoptout"', '"auth_user"')
+    return sum(any(table in query["sql"] for table in tables) for query in captured.captured_queries)
+
+
+def test_the_daily_run_tells_many_parties_in_as_many_queries_as_one(make_grant, programme, django_user_model):
+    def partner(number: int):
+        party = Party.objects.create(name=f"Partenaire {number}", kind=PartyKind.COMMUNITY_YOUTH, sector=Sector.SUD)
+        user = django_user_model.objects.create_user(username=f"p{number}", password="x", email=f"p{number}@example.org")
+        Membership.objects.create(user=user, party=party)
+        return party
+
+    make_grant(party=partner(0))
+    one = _telling_queries(lambda: disbursements_post_due(today=RUN_DAY))
+    for number in range(1, 5):
+        make_grant(party=partner(number), dates=[date(2025, 5, 1), date(2025, 5, 2)])
+    many = _telling_queries(lambda: disbursements_post_due(today=RUN_DAY))
+    assert Notification.objects.filter(kind="instalment").count() == 1 + 4 * 2
+    assert many == one == 5  # contacts, people, kinds turned off, already told, one insert
