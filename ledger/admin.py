@@ -15,6 +15,7 @@ from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
+from ledger.notifications import admin as notifications_admin  # noqa: F401  (registers its screens)
 from ledger.resources import MembershipResource, PartyResource
 from ledger.selectors import account_balances
 from ledger.roles import is_administrator, is_finance

@@ -22,3 +22,7 @@ class PostingError(DomainError):
 
 class PeriodError(DomainError):
     """A fiscal period cannot be changed as asked."""
+
+
+class NotificationError(DomainError):
+    """A person's choices of notifications cannot be saved as asked."""

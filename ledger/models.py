@@ -284,3 +284,12 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount}"
+
+
+# The notification system keeps its models in its own package; imported here, Django finds them as the ledger's.
+from ledger.notifications.models import (  # noqa: E402, F401
+    ContactLanguage,
+    Notification,
+    NotificationKind,
+    NotificationOptOut,
+)

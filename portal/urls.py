@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portal import meetings, views
+from portal import meetings, preferences, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("courriels/", preferences.notification_preferences, name="notification_preferences"),
     path("<int:party_id>/", views.party_home, name="party"),
     path("<int:party_id>/releve/", views.statement, name="statement"),
     path("<int:party_id>/rencontres/", meetings.meetings, name="meetings"),

@@ -19,9 +19,10 @@ from moneyed import Money
 
 from grants.errors import ReportError
 from grants.models import ProjectReportVersion, ReportStatus
-from grants.services import contact_language_record, report_save
+from grants.services import report_save
 from ledger.models import FiscalPeriod, Membership, TransactionKind
 from ledger.money import money_format
+from ledger.notifications.services import contact_language_record
 from ledger.selectors import party_statement
 from portal import selectors
 from portal.forms import PRIVACY_NOTE, SAVE, SUBMIT, ReportForm

@@ -9,6 +9,8 @@ run without it, such a test is skipped with the reason, except under
 """
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
 import pytest
@@ -106,3 +108,25 @@ def finance_user(django_user_model):
 @pytest.fixture
 def day() -> date:
     return date(2025, 6, 15)
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks) -> Callable[[], AbstractContextManager[None]]:
+    """``with deliver():`` runs what the block's commits queue, the tasks in this process: its mail is then sent.
+
+    A test runs inside a transaction that never commits, so without it the
+    tasks queued after commit (notifications above all) never start.
+    """
+    from config.celery import app
+
+    @contextmanager
+    def delivering() -> Iterator[None]:
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield
+        finally:
+            app.conf.task_always_eager = eager
+
+    return delivering

@@ -206,3 +206,6 @@ IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES"
 REQUEST_BODY_MAX_BYTES = int(
     os.environ.get("REQUEST_BODY_MAX_BYTES", max(10 * 1024 * 1024, IMPORT_EXPORT_MAX_FILE_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE)
 )
+
+# The site's address, for the links of the emails sent from tasks, which have no request to ask.
+SITE_URL = os.environ.get("SITE_URL", "")

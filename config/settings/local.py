@@ -1,6 +1,7 @@
 """A workstation's settings: ``manage.py`` and ``make run`` load them.
 
-Debugging on, mail printed to the console, and the database of
+Debugging on, mail written to files under ``var/mail/`` (one per message,
+readable with any text editor; ``scripts/serve`` says where), and the database of
 ``DATABASE_URL`` or, when it is unset, the embedded PostgreSQL that ``make
 run`` keeps under ``var/postgres`` (started here if it is not running, so a
 ``manage.py`` command in another shell reaches the same data; ``make run``'s
@@ -29,4 +30,6 @@ else:
 
         raise ImproperlyConfigured(f"The embedded PostgreSQL of var/postgres did not start: {error}") from error
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"

@@ -1,7 +1,7 @@
 """Production: the image, wsgi, the worker and the scheduler load these.
 
-They refuse to start without a ``DATABASE_URL``, or without a ``SECRET_KEY``
-or with the placeholder of ``.env.example`` or a weak one, and
+They refuse to start without a ``DATABASE_URL`` or an https ``SITE_URL``,
+or without a ``SECRET_KEY`` or with the placeholder of ``.env.example`` or a weak one, and
 pass ``manage.py check --deploy``. Behind the proxy, HTTPS is told by its
 ``X-Forwarded-Proto`` header.
 """
@@ -45,6 +45,13 @@ if (
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production, e.g. postgres://user:pass@host:5432/name.")
 DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+
+# The links of the emails are built from it; without it they would lead nowhere.
+SITE_URL = os.environ.get("SITE_URL", "")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production to the site's https address, e.g. https://partenariat.example.org."
+    )
 
 # gunicorn serves the static files through WhiteNoise, compressed and with hashed names.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

@@ -23,7 +23,6 @@ from grants.models.grants import (
 from grants.models.instalments import Instalment, InstalmentStatus
 from grants.models.programmes import FundingProgramme
 from grants.models.reports import (
-    ContactLanguage,
     ProjectReport,
     ProjectReportVersion,
     ReminderKind,
@@ -38,7 +37,6 @@ from grants.models.reports import (
 __all__ = [
     "AmendmentProposal",
     "BudgetLine",
-    "ContactLanguage",
     "FundingProgramme",
     "Grant",
     "GrantAmendment",

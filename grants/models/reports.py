@@ -188,19 +188,3 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement} · {self.get_kind_display()}"
-
-
-class ContactLanguage(models.Model):
-    """The language a user last used in the portal, for the emails sent to them."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_language", verbose_name=_("user")
-    )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-
-    class Meta:
-        verbose_name = _("contact language")
-        verbose_name_plural = _("contact languages")
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.language}"

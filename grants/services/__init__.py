@@ -16,7 +16,7 @@
 4. :mod:`~grants.services.reports`: the grant owes reports; while one is
    overdue the daily run holds the instalments (:func:`reports_overdue`),
    and accepting it releases them (:func:`report_accept`).
-   :mod:`~grants.services.reminders` emails the partner before and after
+   :mod:`~grants.services.reminders` reminds the partner before and after
    the due date.
 5. Changes: in :mod:`~grants.services.amendments` an administrator
    proposes a new amount, end date or budget (:func:`amendment_propose`)
@@ -32,6 +32,10 @@ reversed) is written by one function, :func:`instalments_record`
 is a :class:`grants.errors.GrantError` with a code and a translated message,
 raised before anything is written (or inside an atomic block that is rolled
 back). Callers import from here: ``from grants.services import grant_create``.
+
+Who is told of what (reports submitted and reviewed, grants approved,
+amended or cancelled, instalments paid, held or released) is declared in
+:mod:`grants.notifications`; the services call it inside their transaction.
 """
 
 from grants.services.amendments import amendment_approve, amendment_propose, amendment_reject, amendment_withdraw
@@ -52,7 +56,7 @@ from grants.services.lifecycle import (
     grants_activate,
 )
 from grants.services.programmes import programme_create, programme_fund
-from grants.services.reminders import contact_language_record, report_reminders_send
+from grants.services.reminders import report_reminders_send
 from grants.services.reports import (
     ATTACHMENT_MAX_BYTES,
     ReportData,
@@ -75,7 +79,6 @@ __all__ = [
     "amendment_reject",
     "amendment_withdraw",
     "attachment_check",
-    "contact_language_record",
     "disbursements_post_due",
     "grant_approve",
     "grant_cancel",

@@ -41,6 +41,7 @@ from grants.models import (
     ProposalStatus,
     ScheduleFrequency,
 )
+from grants.notifications import grant_amended_notify
 from grants.services.checks import grant_amount_check, grant_budget_check, grant_period_check, programme_available_check
 from grants.services.instalments import UNPAID
 from grants.services.schedules import instalments_plan, schedule_dates
@@ -268,6 +269,7 @@ def amendment_approve(*, proposal: AmendmentProposal, approved_by: AbstractBaseU
         )
         proposal.amendment = _apply(grant=grant, plan=plan, applied_by=approved_by, reason=proposal.reason)
         _decide(proposal=proposal, status=ProposalStatus.APPROVED, decided_by=approved_by)
+        grant_amended_notify(amendment=proposal.amendment)
     return proposal
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from grants.history import history_record
 from grants.holds import HoldReason
 from grants.models import Grant, Instalment, InstalmentStatus
+from grants.notifications import instalments_changed_notify
 from ledger.models import Transaction
 
 UNPAID = (InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FAILED)
@@ -65,6 +66,7 @@ def instalments_record(
     if not outcomes:
         return
     now = timezone.now()
+    previous = {instalment.pk: instalment.status for instalment, _outcome in outcomes}
     instalments = []
     for instalment, outcome in outcomes:
         instalment.status = outcome.status
@@ -76,6 +78,7 @@ def instalments_record(
         instalments.append(instalment)
     _outcomes_write(instalments)
     history_record(model=Instalment, ids=[instalment.pk for instalment in instalments], at=now, changed_by=recorded_by)
+    instalments_changed_notify(instalments=instalments, previous=previous, at=now)
 
 
 def _outcomes_write(instalments: list[Instalment]) -> None:

@@ -36,6 +36,7 @@ from grants.models import (
     InstalmentStatus,
     ScheduleFrequency,
 )
+from grants.notifications import grant_approved_notify, grant_cancelled_notify
 from grants.services.checks import grant_amount_check, grant_budget_check, grant_period_check, programme_available_check
 from grants.services.instalments import UNPAID, Outcome, instalments_record
 from grants.services.schedules import instalments_plan, schedule_dates
@@ -137,6 +138,7 @@ def grant_approve(*, grant: Grant, approved_by: AbstractBaseUser, now: datetime 
         grant.approved_by = approved_by
         grant.approved_at = now or timezone.now()
         grant.save(update_fields=["status", "approved_by", "approved_at"])
+        grant_approved_notify(grant=grant)
     return grant
 
 
@@ -204,4 +206,5 @@ def grant_cancel(*, grant: Grant, cancelled_by: AbstractBaseUser, reason: str = 
         grant.cancelled_at = timezone.now()
         grant.cancel_reason = reason
         grant.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+        grant_cancelled_notify(grant=grant)
     return grant

@@ -47,6 +47,7 @@ from grants.models import (
     ReportRequirement,
     ReportStatus,
 )
+from grants.notifications import report_reviewed_notify, report_submitted_notify
 from grants.services.amounts import amount_check_fits
 from grants.services.instalments import grant_holds_release
 from ledger.models import Membership
@@ -293,6 +294,7 @@ def _submit(*, report: ProjectReport, user: AbstractBaseUser) -> ProjectReportVe
     report.version_count = version.number
     report.submitted_at = now
     report.save(update_fields=["status", "version_count", "submitted_at"])
+    report_submitted_notify(report=report, version=version)
     return version
 
 
@@ -329,6 +331,7 @@ def report_accept(*, report: ProjectReport, reviewed_by: AbstractBaseUser, today
         report.reviewed_by = reviewed_by
         report.reviewed_at = timezone.now()
         report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        report_reviewed_notify(report=report)
         grant = report.requirement.grant
         if _overdue(ReportRequirement.objects.filter(grant=grant), today).exists():
             return 0
@@ -350,6 +353,7 @@ def report_request_changes(*, report: ProjectReport, reviewed_by: AbstractBaseUs
         report.reviewed_by = reviewed_by
         report.reviewed_at = timezone.now()
         report.save(update_fields=["status", "staff_comment", "reviewed_by", "reviewed_at"])
+        report_reviewed_notify(report=report)
     return report
 
 

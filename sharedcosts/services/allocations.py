@@ -36,6 +36,7 @@ from sharedcosts.models import (
     MeansDeclaration,
     Participation,
 )
+from sharedcosts.notifications import allocation_posted_notify
 from sharedcosts.services.means import means_latest
 from sharedcosts.services.pools import (
     amount_size_check,
@@ -343,6 +344,7 @@ def allocation_post(
         allocation.posted_by = posted_by
         allocation.posted_at = timezone.now()
         allocation.save(update_fields=["status", "posted_by", "posted_at", "supersedes"])
+        allocation_posted_notify(allocation=allocation)
     given.refresh_from_db()
     return given
 

@@ -31,6 +31,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "partenariat.example.org",
     "DATABASE_URL": "postgres://aireouverte:secret@db.example.org:5432/aireouverte",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "SITE_URL": "https://partenariat.example.org",
 }
 
 
@@ -112,7 +113,12 @@ def test_the_interface_is_french_first_with_english_available():
 def test_compose_runs_the_product_on_healthy_services():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "mailpit"}
+    # Production starts every service without a profile; the mail catcher only with the development one.
+    assert [name for name, service in services.items() if "profiles" in service] == ["mailpit"]
+    assert services["mailpit"]["profiles"] == ["dev"]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:v")
+    assert all(port.startswith("127.0.0.1:") for port in services["mailpit"]["ports"])
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
