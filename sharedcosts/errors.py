@@ -41,3 +41,7 @@ class SettlementRecordError(SharedCostsError):
 
 class FairnessError(SharedCostsError):
     """A what-if of a pool's fairness cannot be made as asked; nothing was written."""
+
+
+class RecurringError(SharedCostsError):
+    """A recurring expense cannot be scheduled, paused, resumed, ended or amended as asked."""

@@ -291,3 +291,5 @@ class InKindContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} · {self.description}"
+
+from sharedcosts.recurring.models import RecurringAmendment, RecurringExpense, RecurringOccurrence  # noqa: E402,F401 Django finds them here
