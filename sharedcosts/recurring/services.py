@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from moneyed import Money
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -38,7 +39,9 @@ AMOUNT = RecurringExpense._meta.get_field("amount")
 
 
 def _day(day: date) -> str:
-    return date_format(day, "DATE_FORMAT")
+    """The date as a Québec reader writes it, « 1er avril 2026 »: in French the first of a month is an ordinal."""
+    text = date_format(day, "DATE_FORMAT")
+    return f"1er{text[1:]}" if day.day == 1 and (get_language() or "").startswith("fr") else text
 
 
 def recurring_amount_check(*, pool: CostPool, amount: Money) -> None:
