@@ -24,6 +24,7 @@ from sharedcosts.models import (
     MeansDeclaration,
     Participation,
 )
+from sharedcosts.recurring.admin import RecurringBudgetMixin
 from sharedcosts.resources import (
     CostPoolResource,
     ExpenseResource,
@@ -50,7 +51,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(CostPool)
-class CostPoolAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]
     list_filter = ["kind", "rule", "start_date"]
