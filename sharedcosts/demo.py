@@ -23,6 +23,7 @@ from sharedcosts.models import (
     Participation,
     PoolKind,
 )
+from sharedcosts.recurring.demo import recurring_demo_seed
 from sharedcosts.selectors import allocation_latest, pool_balances
 from sharedcosts.services import (
     allocation_approve,
@@ -251,4 +252,5 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
         settlement_record(
             pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]
         )
+    recurring_demo_seed(premises=premises, mobile_unit=pools[MOBILE], parties=parties, users=users, today=today)
     return pools

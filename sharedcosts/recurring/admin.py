@@ -247,7 +247,7 @@ class RecurringBudgetMixin:
     def recurring_budget(self, pool) -> str:
         budget = pool_recurring_budget(pool=pool) if pool.pk else None
         if budget is None:
-            return _("No recurring expense.")
+            return _("No recurring expense falls in the pool's period.")
         text = _("%(total)s for the period, budgeted %(budgeted)s.") % {
             "total": money_format(budget.total),
             "budgeted": money_format(budget.budgeted),

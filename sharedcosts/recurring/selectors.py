@@ -85,12 +85,16 @@ class RecurringBudget:
 
 
 def pool_recurring_budget(*, pool: CostPool) -> RecurringBudget | None:
-    """The pool's recurring total for its period and its budgeted cost; ``None`` without a recurring expense.
+    """The pool's recurring total for its period and its budgeted cost; ``None`` without a recurring expense in it.
 
     Posted occurrences count at their posted amount, skipped ones not at all,
     and the days after a pause not until it is resumed.
     """
-    schedules = list(pool.recurring_expenses.prefetch_related("amendments"))
+    schedules = list(
+        pool.recurring_expenses.filter(start_date__lte=pool.end_date)
+        .exclude(end_date__lt=pool.start_date)
+        .prefetch_related("amendments")
+    )
     if not schedules:
         return None
     total = Money("0.00", pool.currency)

@@ -50,3 +50,8 @@ def test_a_pools_recurring_total_for_its_period_beside_its_budget(make_schedule,
     assert pool_recurring_budget(pool=joined).total == cad("10600.00")
     recurring_end(schedule=rent, end_date=date(2025, 12, 31), ended_by=finance_user)
     assert pool_recurring_budget(pool=joined).total == cad("7900.00")  # 2 × 800 + 7 × 900
+
+
+def test_a_schedule_outside_the_pools_period_does_not_count(make_schedule, joined):
+    make_schedule(start_date=date(2026, 4, 30))
+    assert pool_recurring_budget(pool=joined) is None
