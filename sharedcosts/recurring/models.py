@@ -14,6 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
@@ -128,7 +129,7 @@ class RecurringAmendment(models.Model):
 
 
 class OccurrenceStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("occurrence", "Scheduled")
     POSTED = "posted", _("Posted")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")

@@ -40,7 +40,7 @@ def test_a_recurring_expense_is_created_from_the_admin_and_a_refusal_is_shown(ad
     }
     response = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data)
     assert response.status_code == 200
-    assert "Les dates données ne valent que pour le rythme «\xa0à des dates données\xa0»." in response.content.decode()
+    assert "Les dates fixées ne valent que pour le rythme «\xa0à des dates fixées\xa0»." in response.content.decode()
     data["dates"] = ""
     response = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -74,7 +74,7 @@ def test_a_currency_other_than_the_pools_is_refused_in_words(make_schedule):
     with pytest.raises(CurrencyError) as refused:
         make_schedule(amount=Money("10.00", "USD"))
     assert refused.value.messages == [
-        "La valeur «\xa0dépense récurrente\xa0» est en USD, mais le regroupement Locaux partagés est tenu en CAD."
+        "La valeur « dépense récurrente » est en USD, mais le regroupement Locaux partagés est tenu en CAD."
     ]
 
 
@@ -147,7 +147,7 @@ def test_a_pause_posts_nothing_from_its_date_and_a_resume_skips_the_days_of_the_
     assert recurring_post_due(today=date(2025, 9, 29)).posted == 3
     recurring_resume(schedule=rent, resumed_on=date(2025, 9, 15), resumed_by=finance_user)
     recurring_post_due(today=date(2025, 10, 30))
-    note = "Sautée : l’échéancier était en pause du 1er juillet 2025 au 14 septembre 2025."
+    note = "Sautée\xa0: le calendrier était en pause du 1er juillet 2025 au 14 septembre 2025."
     assert [(o.date, o.status, o.note) for o in rent.occurrences.order_by("date")] == [
         (date(2025, 4, 30), POSTED, ""),
         (date(2025, 5, 30), POSTED, ""),
