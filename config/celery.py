@@ -21,6 +21,9 @@ app = Celery("aire_ouverte")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Named here because ``setup_schedules`` (in grants) schedules it, and grants and shared costs do not import each other.
+RECURRING_EXPENSES_TASK = "sharedcosts.post_due_recurring_expenses"
+
 AT_LEAST_ONCE = {
     "acks_late": True,
     "reject_on_worker_lost": True,

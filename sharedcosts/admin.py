@@ -28,6 +28,7 @@ from sharedcosts.models import (
     MeansDeclaration,
     Participation,
 )
+from sharedcosts.recurring.admin import RecurringBudgetMixin
 from sharedcosts.resources import (
     CostPoolResource,
     ExpenseResource,
@@ -55,7 +56,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(CostPool)
-class CostPoolAdmin(ImportExportMixin, HistoryAdmin):
+class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, HistoryAdmin):
     formfield_overrides = MONEY_INPUT
     resource_classes = [CostPoolResource, ParticipationResource]
     list_display = ["name", "kind", "budgeted_cost", "start_date", "end_date", "rule", "latest_status"]

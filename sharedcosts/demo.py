@@ -24,6 +24,7 @@ from sharedcosts.models import (
     Participation,
     PoolKind,
 )
+from sharedcosts.recurring.demo import recurring_demo_seed
 from sharedcosts.selectors import allocation_latest, pool_balances
 from sharedcosts.travel.demo import travel_demo_seed
 from sharedcosts.services import (
@@ -254,4 +255,5 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
             pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]
         )
     travel_demo_seed(parties=parties, users=users, today=today)
+    recurring_demo_seed(premises=premises, mobile_unit=pools[MOBILE], parties=parties, users=users, today=today)
     return pools

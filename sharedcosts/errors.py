@@ -37,3 +37,7 @@ class InKindError(SharedCostsError):
 
 class SettlementRecordError(SharedCostsError):
     """A settlement between two parties cannot be recorded."""
+
+
+class RecurringError(SharedCostsError):
+    """A recurring expense cannot be scheduled, paused, resumed, ended or amended as asked."""

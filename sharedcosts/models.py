@@ -346,3 +346,4 @@ class InKindContribution(models.Model):
 
 # The travel models (places, distances, meetings) live in a module of their own; importing it registers them.
 from sharedcosts.travel import models as travel_models  # noqa: E402, F401
+from sharedcosts.recurring.models import RecurringAmendment, RecurringExpense, RecurringOccurrence  # noqa: E402,F401 Django finds them here

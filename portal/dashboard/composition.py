@@ -8,7 +8,7 @@ admin list behind it.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -34,6 +34,7 @@ from ledger.dates import add_months
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
+from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
 
 UPCOMING_MONTHS = 3
@@ -118,6 +119,7 @@ class Dashboard:
     latest: list[tuple[Transaction, Money]]
     approvals: Approvals | None = None
     years: list[int] = field(default_factory=list)
+    recurring: list[Occurrence] = field(default_factory=list)
 
     @property
     def pools_not_allocated(self) -> list[PoolLine]:
@@ -307,4 +309,12 @@ def dashboard_compose(*, user: AbstractBaseUser, start_year: int, currency: str,
         latest=_latest(currency),
         approvals=_approvals(user) if is_administrator(user) else None,
         years=dashboard_years(),
+        recurring=_recurring(today, currency),
     )
+
+
+def _recurring(today: date, currency: str) -> list[Occurrence]:
+    """The recurring expenses still to post in this month and the next ones, as the instalments' months."""
+    first = today.replace(day=1)
+    last = add_months(first, UPCOMING_MONTHS) - timedelta(days=1)
+    return [o for o in recurring_between(first=first, last=last) if o.amount.currency.code == currency]

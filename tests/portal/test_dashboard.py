@@ -95,3 +95,30 @@ def test_partners_are_refused_and_anonymous_visitors_sent_to_log_in(client, demo
     assert client.get(reverse("dashboard:index")).status_code == 302
     client.force_login(demo.get(username="mdj-sj"))
     assert client.get(reverse("dashboard:index")).status_code == 403
+
+
+def test_the_upcoming_view_holds_the_recurring_expenses_of_the_next_three_months(party, finance_user):
+    from datetime import date
+
+    from sharedcosts.models import CostPool, Participation, PoolKind
+    from sharedcosts.recurring.models import Rhythm
+    from sharedcosts.recurring.run import recurring_post_due
+    from sharedcosts.recurring.services import recurring_create
+
+    pool = CostPool.objects.create(
+        kind=PoolKind.PREMISES, name="Locaux", budgeted_cost=Money("12000.00", "CAD"),
+        start_date=date(2025, 4, 1), end_date=date(2026, 3, 31),
+    )
+    Participation.objects.create(pool=pool, party=party)
+    recurring_create(
+        pool=pool, payer=party, vendor="Immeubles Labelle inc.", amount=Money("1000.00", "CAD"),
+        rhythm=Rhythm.MONTHLY, start_date=date(2025, 4, 30), created_by=finance_user,
+    )
+    recurring_post_due(today=date(2025, 6, 30))
+    board = dashboard_compose(user=finance_user, start_year=2025, currency="CAD", today=date(2025, 6, 15))
+    # June is posted already; July and August are to come.
+    assert [(o.date, o.amount) for o in board.recurring] == [
+        (date(2025, 7, 30), Money("1000.00", "CAD")),
+        (date(2025, 8, 30), Money("1000.00", "CAD")),
+    ]
+    assert dashboard_compose(user=finance_user, start_year=2025, currency="USD", today=date(2025, 6, 15)).recurring == []

@@ -1,0 +1,102 @@
+"""The recurring expenses' screens: created through the service, staff actions on their own pages, the pool's line."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from sharedcosts.recurring.models import RecurringExpense
+
+from ..conftest import cad
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_of(client):
+    def login(user):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_a_recurring_expense_is_created_from_the_admin_and_a_refusal_is_shown(admin_client_of, finance_user, joined, party):
+    client = admin_client_of(finance_user)
+    data = {
+        "pool": joined.pk,
+        "payer": party.pk,
+        "vendor": "Immeubles Labelle inc.",
+        "description": "Loyer",
+        "amount_0": "1500.00",
+        "amount_1": "CAD",
+        "rhythm": "monthly",
+        "start_date": "2025-04-30",
+        "end_date": "",
+        "dates": "2025-05-01",
+        "indexation_rate": "0.025",
+    }
+    response = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data)
+    assert response.status_code == 200
+    assert "Les dates fixées ne valent que pour le rythme «\xa0à des dates fixées\xa0»." in response.content.decode()
+    data["dates"] = ""
+    response = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    schedule = RecurringExpense.objects.get()
+    assert (schedule.amount, schedule.created_by) == (cad("1500.00"), finance_user)
+
+
+def test_the_amend_page_calls_the_service_and_shows_its_refusal(admin_client_of, finance_user, make_schedule):
+    rent = make_schedule()
+    client = admin_client_of(finance_user)
+    url = reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "amend"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"effective_from": "2025-01-01", "amount_0": "1100.00", "amount_1": "CAD"})
+    assert response.status_code == 200 and rent.amendments.count() == 0
+    response = client.post(url, {"effective_from": "2025-06-01", "amount_0": "1100.00", "amount_1": "CAD"})
+    assert response.status_code == 302
+    assert rent.amendments.get().amount == cad("1100.00")
+
+
+def test_pause_resume_and_end_pages(admin_client_of, finance_user, make_schedule):
+    rent = make_schedule()
+    client = admin_client_of(finance_user)
+
+    def act(action: str, day: str) -> int:
+        return client.post(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, action]), {"day": day}).status_code
+
+    assert act("pause", "2025-07-01") == 302
+    rent.refresh_from_db()
+    assert rent.paused_from == date(2025, 7, 1)
+    assert act("resume", "2025-06-01") == 200
+    assert act("resume", "2025-08-01") == 302
+    assert act("end", "2025-12-31") == 302
+    rent.refresh_from_db()
+    assert (rent.paused_from, rent.end_date) == (None, date(2025, 12, 31))
+    assert client.get(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "delete-all"])).status_code == 404
+
+
+def test_a_partner_member_reaches_no_action_page(admin_client_of, partner_member, make_schedule):
+    rent = make_schedule()
+    client = admin_client_of(partner_member)
+    response = client.post(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "pause"]), {"day": "2025-07-01"})
+    assert response.status_code == 403
+    rent.refresh_from_db()
+    assert rent.paused_from is None
+
+
+def test_the_pages_open_and_the_pool_page_shows_the_difference_with_its_budget(admin_client_of, administrator, make_schedule, joined):
+    rent = make_schedule(amount="800.00")
+    client = admin_client_of(administrator)
+    for url in (
+        reverse("admin:sharedcosts_recurringexpense_changelist"),
+        reverse("admin:sharedcosts_recurringexpense_add"),
+        reverse("admin:sharedcosts_recurringexpense_change", args=[rent.pk]),
+        reverse("admin:sharedcosts_recurringexpense_history", args=[rent.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
+    assert "9\xa0600,00\xa0$" in page and "10\xa0000,00\xa0$" in page
+    assert "-400,00\xa0$" in page or "−400,00\xa0$" in page
