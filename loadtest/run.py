@@ -10,6 +10,7 @@ once per session, and is reported on its own line, before the table.
 """
 
 import argparse
+import os
 import sys
 import time
 
@@ -64,6 +65,8 @@ def main() -> int:
     print_stats(environment.stats, current=False)
     print_percentile_stats(environment.stats)
     print_error_report(environment.stats)
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} over the last minute (the measure included)")
     total = environment.stats.total
     summary = Summary(
         users=options.users,
