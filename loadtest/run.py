@@ -15,6 +15,7 @@ import sys
 import time
 
 import gevent
+import psutil
 from locust import events
 from locust.env import Environment
 from locust.log import setup_logging
@@ -26,12 +27,20 @@ from loadtest.scenario import LOGIN_NAME, Summary, usernames
 LOGIN_TIMEOUT_SECONDS = 300
 
 
+def _workers_cpu_seconds(server: psutil.Process | None) -> float:
+    """The CPU time gunicorn's workers have used so far: what a request costs, whoever else shares the machine."""
+    if server is None:
+        return 0.0
+    return sum(sum(worker.cpu_times()[:2]) for worker in server.children())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", required=True)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--partners", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--server-pid", type=int, help="gunicorn's master: its workers' CPU time per request is shown")
     options = parser.parse_args()
     setup_logging("WARNING")
 
@@ -54,11 +63,14 @@ def main() -> int:
         print(f"Only {Partner.logged_in} of {options.users} partners logged in.", file=sys.stderr)
         return 1
 
+    server = psutil.Process(options.server_pid) if options.server_pid else None
+    server_cpu = _workers_cpu_seconds(server)
     environment.stats.reset_all()
     for name, method in ((LOGIN_NAME, "POST"), (f"{LOGIN_NAME} (form)", "GET")):
         environment.stats.entries.pop((name, method), None)
     started = time.monotonic()
     gevent.sleep(options.seconds)
+    server_cpu = _workers_cpu_seconds(server) - server_cpu
     runner.quit()
     elapsed = time.monotonic() - started
 
@@ -68,6 +80,8 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} over the last minute (the measure included)")
     total = environment.stats.total
+    if server is not None and total.num_requests:
+        print(f"gunicorn's workers: {1000 * server_cpu / total.num_requests:.0f} ms of CPU per request")
     summary = Summary(
         users=options.users,
         rps=total.num_requests / elapsed,
