@@ -236,7 +236,9 @@ def extra_members_seed() -> int:
     hundreds of users would take minutes, by design of the hasher.
     """
     user_model = get_user_model()
-    numbered = {generated_username(int(party.name.removeprefix(GENERATED_PREFIX))): party for party in generated_partners()}
+    numbered = {
+        generated_username(int(party.name.removeprefix(GENERATED_PREFIX))): party for party in generated_partners()
+    }
     missing = numbered.keys() - set(user_model.objects.filter(username__in=numbered).values_list("username", flat=True))
     if missing:
         password = make_password(DEMO_PASSWORD)

@@ -60,7 +60,9 @@ def test_each_generated_partner_gets_a_grant_paid_monthly_with_two_reports_to_wr
     ]
     for party in generated_partners():
         grant = Grant.objects.get(party=party)
-        assert (grant.status, grant.start_date, grant.end_date) == (GrantStatus.ACTIVE, date(2026, 4, 1), date(2027, 3, 31))
+        assert (grant.status, grant.start_date, grant.end_date) == (
+            GrantStatus.ACTIVE, date(2026, 4, 1), date(2027, 3, 31)
+        )
         assert sorted(grant.report_requirements.values_list("kind", flat=True)) == ["final", "interim"]
         paid = grant.instalments.filter(status=InstalmentStatus.PAID)
         assert paid.count() == 8  # April to November
