@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench messages check clean
+.PHONY: run test bench loadtest messages check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.installed-dev
 ## Run every benchmark against a PostgreSQL and a Redis started for them.
 bench: $(VENV)/.installed-dev
 	scripts/with-services --durable scripts/bench-all
+
+## Serve the portal as production does (gunicorn, Celery, PostgreSQL, Redis) and put 50 partners on it for 60 s.
+loadtest: $(VENV)/.installed-dev
+	scripts/with-services --durable scripts/loadtest
 
 ## Extract the strings to translate and compile both catalogues.
 messages: $(VENV)/.installed-dev

@@ -33,7 +33,9 @@ from grants.services import (
     report_accept,
     report_request_changes,
     report_save,
+    requirements_generate,
 )
+from ledger.demo import GENERATED_PREFIX, generated_partners
 from ledger.models import FiscalPeriod, Party
 
 
@@ -275,3 +277,54 @@ def reports_demo_seed(*, today: date, grants: list[Grant], users: dict[str, Abst
             if spec.state == "resubmitted":
                 report_save(requirement=requirement, user=author, data=_report_data(grant), submit=True)
     return made
+
+
+# --- Generated partners (benchmarks, the load test): a year's grant each, with its reports to write ------------------
+
+PARTNERS_PROGRAMME = "Soutien aux organismes partenaires"
+PARTNER_GRANT_BUDGET = {"salaries": "8000.00", "activities": "4000.00"}
+PARTNERS_PER_PROGRAMME = 50
+
+
+@transaction.atomic
+def partner_grants_seed(*, today: date, users: dict[str, AbstractUser]) -> int:
+    """A grant of the current fiscal year, paid monthly, for each generated partner that has none; the number made.
+
+    Each grant has its interim and final report requirements; the instalments
+    due by today are paid. The grants come from envelopes of
+    ``PARTNERS_PER_PROGRAMME`` partners each, funded for them: checking
+    what an envelope has left reads all its grants, so one envelope for
+    hundreds of grants would make the seed quadratic.
+    """
+    partners = list(generated_partners().exclude(grants__programme__name__startswith=PARTNERS_PROGRAMME))
+    period = FiscalPeriod(start_year=FiscalPeriod.year_of(today))
+    budget = {line: _cad(value) for line, value in PARTNER_GRANT_BUDGET.items()}
+    amount = sum(budget.values(), _cad("0.00"))
+    for start in range(0, len(partners), PARTNERS_PER_PROGRAMME):
+        group = partners[start:start + PARTNERS_PER_PROGRAMME]
+        first, last = (party.name.removeprefix(GENERATED_PREFIX) for party in (group[0], group[-1]))
+        programme = programme_create(
+            name=f"{PARTNERS_PROGRAMME} {first}–{last}",
+            fiscal_year=period.start_year,
+            amount=amount * len(group),
+            created_by=users["finances"],
+            holds_on_overdue_report=False,
+            funded_on=min(period.start_date, today),
+        )
+        for party in group:
+            grant = grant_create(
+                programme=programme,
+                party=party,
+                title="Fonctionnement de l’organisme",
+                purpose=GrantPurpose.SERVICE_OFFER,
+                amount=amount,
+                start_date=period.start_date,
+                end_date=period.end_date,
+                budget=budget,
+                frequency=ScheduleFrequency.MONTHLY,
+                created_by=users["finances"],
+            )
+            requirements_generate(grant=grant_approve(grant=grant, approved_by=users["administrateur"]))
+    if partners:
+        disbursements_post_due(today=today)
+    return len(partners)

@@ -9,16 +9,37 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.db.models import QuerySet
 from moneyed import Money
+from simple_history.utils import bulk_create_with_history
 
-from ledger.models import AccountType, FiscalPeriod, Membership, MembershipRole, Party, PartyKind, Sector
+from ledger.models import (
+    AccountType,
+    Entry,
+    FiscalPeriod,
+    Membership,
+    MembershipRole,
+    Party,
+    PartyKind,
+    Sector,
+    TransactionKind,
+)
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
 from ledger.periods import fiscal_period_open
-from ledger.services import Line, account_get_or_create, transaction_post
+from ledger.services import (
+    Line,
+    PostingRequest,
+    account_get_or_create,
+    site_account,
+    transaction_post,
+    transactions_post,
+)
 
 DEMO_PASSWORD = "demo-aire-ouverte"
 SITE_NAME = "Aire ouverte Laurentides (Saint-Jérôme)"
@@ -174,15 +195,30 @@ def transactions_seed(parties: dict[str, Party], poster: AbstractUser, today: da
         )
 
 
+GENERATED_PREFIX = "Organisme partenaire "
+PARTNER_SHARES_ACCOUNT = "SITE-FRAIS-PARTAGES"
+POSTING_BATCH = 2000
+
+
+def generated_partners() -> QuerySet[Party]:
+    """The partners made by :func:`extra_partners_seed`, by number."""
+    return Party.objects.filter(name__startswith=GENERATED_PREFIX).order_by("name")
+
+
+def generated_username(number: int) -> str:
+    """The member of generated partner number ``number`` (from 1): the load test logs in as them."""
+    return f"partenaire-{number:05d}"
+
+
 def extra_partners_seed(count: int) -> int:
     """Add generated partners up to ``count`` of them, for benchmarks."""
-    existing = Party.objects.filter(name__startswith="Organisme partenaire ").count()
+    existing = generated_partners().count()
     rng = random.Random(2025)
     kinds = [kind for kind in PartyKind.values if kind != PartyKind.ESTABLISHMENT_PROGRAMME]
     sectors = [Sector.NORD, Sector.SUD, Sector.CENTRE]
     new = [
         Party(
-            name=f"Organisme partenaire {number:05d}",
+            name=f"{GENERATED_PREFIX}{number:05d}",
             kind=rng.choice(kinds),
             sector=rng.choice(sectors),
             liaison_name="Coordination",
@@ -193,6 +229,64 @@ def extra_partners_seed(count: int) -> int:
     return len(new)
 
 
+def extra_members_seed() -> int:
+    """A member for each generated partner who has none; the number added.
+
+    They share the demo password, hashed once: hashing it for each of
+    hundreds of users would take minutes, by design of the hasher.
+    """
+    user_model = get_user_model()
+    numbered = {
+        generated_username(int(party.name.removeprefix(GENERATED_PREFIX))): party for party in generated_partners()
+    }
+    missing = numbered.keys() - set(user_model.objects.filter(username__in=numbered).values_list("username", flat=True))
+    if missing:
+        password = make_password(DEMO_PASSWORD)
+        user_model.objects.bulk_create(
+            [
+                user_model(username=username, password=password, first_name="Coordination",
+                           last_name=numbered[username].name, email=f"{username}@partenaires.example")
+                for username in sorted(missing)
+            ]
+        )
+    members = set(Membership.objects.filter(party__in=numbered.values()).values_list("user__username", flat=True))
+    users = user_model.objects.filter(username__in=numbered.keys() - members)
+    added = bulk_create_with_history(
+        [Membership(user=user, party=numbered[user.username], role=MembershipRole.MEMBER) for user in users], Membership
+    )
+    return len(added)
+
+
+def extra_postings_seed(*, today: date, poster: AbstractUser, weeks: int = 52) -> int:
+    """A year of weekly shares of the shared costs for each generated partner that has none; the number posted."""
+    site = site_account(code=PARTNER_SHARES_ACCOUNT, name="Frais partagés à répartir", currency="CAD")
+    requests = []
+    for party in generated_partners():
+        account = account_get_or_create(
+            code=f"P{party.pk}-FRAIS", name="Quote-part des frais partagés", type=AccountType.EXPENSE,
+            currency="CAD", party=party,
+        )
+        if Entry.objects.filter(account=account).exists():
+            continue
+        rng = random.Random(party.pk)
+        for week in range(weeks):
+            day = today - timedelta(weeks=week)
+            share = Money(Decimal(rng.randrange(4_000, 60_000)).scaleb(-2), "CAD")
+            requests.append(
+                PostingRequest(
+                    lines=[Line(account=site, amount=-share), Line(account=account, amount=share)],
+                    date=day,
+                    kind=TransactionKind.EXPENSE,
+                    memo=f"Quote-part des frais partagés — semaine du {day.isoformat()}",
+                    idempotency_key=f"demo:partner-share:{party.pk}:{day.isoformat()}",
+                    posted_by=poster,
+                )
+            )
+    for start in range(0, len(requests), POSTING_BATCH):
+        transactions_post(requests=requests[start:start + POSTING_BATCH])
+    return len(requests)
+
+
 @transaction.atomic
 def ledger_demo_seed(*, today: date, partners: int = 0) -> dict[str, object]:
     parties = parties_seed()
@@ -201,4 +295,6 @@ def ledger_demo_seed(*, today: date, partners: int = 0) -> dict[str, object]:
     fiscal_period_open(start_year=FiscalPeriod.year_of(today) - 1, opened_by=users["administrateur"])
     transactions_seed(parties, users["finances"], today)
     extra_partners_seed(partners)
+    extra_members_seed()
+    extra_postings_seed(today=today, poster=users["finances"])
     return {"parties": parties, "users": users}

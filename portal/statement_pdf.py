@@ -7,12 +7,31 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ledger.dates import date_words
 from ledger.money import money_format
 from ledger.selectors import Statement
 from portal.pdf import FONT, FONT_BOLD, escape, fonts_register
+
+
+CELL_PADDING = 6  # points on each side: ReportLab's default for a table cell
+COLUMNS = [22 * mm, 30 * mm, 62 * mm, 28 * mm, 28 * mm]
+
+
+def _wrapped(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    """``text`` broken into lines that fit ``width``, as plain text, which is drawn as typed.
+
+    A Paragraph parses its text as markup and measures it word by word: in a
+    statement of a year, its rows cost most of the PDF. It is kept for a word
+    too long for the column, which only it splits.
+    """
+    lines = simpleSplit(str(text), style.fontName, style.fontSize, width)
+    if any(stringWidth(line, style.fontName, style.fontSize) > width for line in lines):
+        return Paragraph(escape(str(text)), style)
+    return "\n".join(lines)
 
 
 def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: str) -> bytes:
@@ -39,20 +58,21 @@ def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: 
         Spacer(1, 3 * mm),
     ]
     rows = [[_("Date"), _("Movement"), _("Description"), _("Amount"), _("Balance")]]
+    kind_width, memo_width = (COLUMNS[column] - 2 * CELL_PADDING for column in (1, 2))
     for line in statement.lines:
         rows.append([
             date_words(line.date),
-            Paragraph(escape(kinds.get(line.kind, line.kind)), cell),
-            Paragraph(escape(line.memo or ""), cell),
+            _wrapped(kinds.get(line.kind, line.kind), kind_width, cell),
+            _wrapped(line.memo or "", memo_width, cell),
             money_format(line.amount),
             money_format(line.balance),
         ])
     if len(rows) == 1:
         rows.append(["", "", Paragraph(escape(_("No movement in this period.")), cell), "", ""])
-    table = Table(rows, colWidths=[22 * mm, 30 * mm, 62 * mm, 28 * mm, 28 * mm], repeatRows=1)
+    table = Table(rows, colWidths=COLUMNS, repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
+        ("FONT", (0, 0), (-1, -1), FONT, cell.fontSize, cell.leading),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, cell.fontSize, cell.leading),
         ("ALIGN", (3, 0), (4, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
