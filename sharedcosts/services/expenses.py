@@ -29,14 +29,16 @@ def expense_posting_request(
     *,
     expense: Expense,
     posted_by: AbstractBaseUser | None,
+    idempotency_key: str | None = None,
     cost_account: Account | None = None,
     position_account: Account | None = None,
 ) -> PostingRequest:
     """The posting of an invoice paid for the pool: the payer's position is credited by the pool's cost.
 
     Posted once per expense, under its reference, whether it was typed in the
-    admin or read from a spreadsheet. Callers that post many expenses pass
-    the accounts they already hold.
+    admin or read from a spreadsheet; an expense made by a schedule is posted
+    once per occurrence, under the occurrence's own key. Callers that post
+    many expenses pass the accounts they already hold.
     """
     pool = expense.pool
     return PostingRequest(
@@ -46,7 +48,7 @@ def expense_posting_request(
         ],
         date=expense.date,
         kind=TransactionKind.EXPENSE,
-        idempotency_key=f"expense:{expense.reference}",
+        idempotency_key=idempotency_key or f"expense:{expense.reference}",
         memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
         % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
         posted_by=posted_by,

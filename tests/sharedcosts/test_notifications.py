@@ -50,8 +50,8 @@ def test_each_party_s_finance_contacts_hear_of_its_share_and_balance_once_in_the
         _post(approved, administrator)
     by_address = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_address) == ["direction@example.org", "director@example.org", "tresoriere@example.org"]
-    assert by_address["tresoriere@example.org"].subject == "Your share of “Locaux partagés”: CA$2,000.00"
-    assert "Its balance in the pool is now -CA$2,000.00" in by_address["tresoriere@example.org"].body
+    assert by_address["tresoriere@example.org"].subject == "Your share of “Locaux partagés”: $2,000.00"
+    assert "Its balance in the pool is now -$2,000.00" in by_address["tresoriere@example.org"].body
     assert by_address["direction@example.org"].subject == "Votre part de «\u00a0Locaux partagés\u00a0»\u00a0: 4\u00a0000,00\u00a0$"
     assert "-4\u00a0000,00\u00a0$" in by_address["direction@example.org"].body
     assert "https://partenariat.example.org/portail/" in by_address["director@example.org"].body
