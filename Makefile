@@ -27,7 +27,7 @@ run: $(VENV)/.installed-local
 test: $(VENV)/.installed-dev
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Run the state machine of tests/ledger/test_state_machine.py long (its soak profile: about a thousand random histories).
+## Run the state machine of tests/ledger/test_state_machine.py long (its soak profile: five hundred random histories of fifty steps).
 soak: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=soak scripts/with-services $(BIN)/python -m pytest tests/ledger/test_state_machine.py $(PYTEST_ARGS)
 

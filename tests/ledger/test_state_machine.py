@@ -103,7 +103,7 @@ SHORT = settings(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-settings.register_profile("soak", parent=SHORT, max_examples=1000, stateful_step_count=60)
+settings.register_profile("soak", parent=SHORT, max_examples=500, stateful_step_count=50)
 MACHINE_SETTINGS = settings.get_profile("soak") if os.environ.get("HYPOTHESIS_PROFILE") == "soak" else SHORT
 
 # --- What the steps are drawn from -----------------------------------------------------------------------------------
