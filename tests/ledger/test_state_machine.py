@@ -50,10 +50,25 @@ from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from moneyed import Money
 
-from grants.models import FundingProgramme, Grant, GrantPurpose, GrantStatus, Instalment, InstalmentStatus, ScheduleFrequency
+from grants.models import (
+    FundingProgramme,
+    Grant,
+    GrantPurpose,
+    GrantStatus,
+    Instalment,
+    InstalmentStatus,
+    ScheduleFrequency,
+)
 from grants.selectors import amounts_of, programme_amounts, programmes_with_amounts
 from grants.services import (
     disbursements_post_due,
@@ -77,7 +92,16 @@ from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP
 from ledger.selectors import account_balance, party_balances
 from ledger.services import ENTRY_LIMIT, Line, PostingRequest, transaction_post, transaction_reverse, transactions_post
 from sharedcosts.errors import SettlementError
-from sharedcosts.models import Allocation, AllocationShare, AllocationStatus, CostPool, Expense, InKindContribution, Participation, PoolKind
+from sharedcosts.models import (
+    Allocation,
+    AllocationShare,
+    AllocationStatus,
+    CostPool,
+    Expense,
+    InKindContribution,
+    Participation,
+    PoolKind,
+)
 from sharedcosts.selectors import pool_balances
 from sharedcosts.services import (
     allocation_approve,
@@ -189,7 +213,11 @@ class Expected:
 @cache
 def _tables() -> list[str]:
     return sorted(
-        {model._meta.db_table for label in ("ledger", "grants", "sharedcosts") for model in apps.get_app_config(label).get_models()}
+        {
+            model._meta.db_table
+            for label in ("ledger", "grants", "sharedcosts")
+            for model in apps.get_app_config(label).get_models()
+        }
     )
 
 
@@ -231,7 +259,8 @@ class Books(RuleBasedStateMachine):
         self._example = transaction.atomic()
         self._example.__enter__()
         self.users = {}
-        for name, group in [("admin_a", ADMINISTRATORS_GROUP), ("admin_b", ADMINISTRATORS_GROUP), ("clerk", FINANCE_GROUP)]:
+        staff = [("admin_a", ADMINISTRATORS_GROUP), ("admin_b", ADMINISTRATORS_GROUP), ("clerk", FINANCE_GROUP)]
+        for name, group in staff:
             user = get_user_model().objects.create_user(username=f"sm-{name}", password="x")
             user.groups.add(Group.objects.get(name=group))
             self.users[name] = user
@@ -422,7 +451,9 @@ class Books(RuleBasedStateMachine):
             posted_by=self.users["clerk"],
         )
 
-    def record_posted(self, key: str, txn: Transaction, lines: list[tuple[int, Decimal]], request: tuple, **flags) -> None:
+    def record_posted(
+        self, key: str, txn: Transaction, lines: list[tuple[int, Decimal]], request: tuple, **flags
+    ) -> None:
         self.posted[key] = Posted(txn_id=txn.pk, request=request, lines=lines, **flags)
         for index, amount in lines:
             self.expected_balances[index] += amount
@@ -526,7 +557,10 @@ class Books(RuleBasedStateMachine):
     @precondition(lambda self: self.posted)
     @rule(pick=PICK, day=DAYS)
     def reverse(self, pick, day):
-        key = choose(sorted(self.posted), pick, lambda key: not (self.posted[key].is_reversal or self.posted[key].reversed))
+        def reversible(key: str) -> bool:
+            return not (self.posted[key].is_reversal or self.posted[key].reversed)
+
+        key = choose(sorted(self.posted), pick, reversible)
         known = self.posted[key]
         if known.is_reversal:
             expected = Expected({"reverse_reversal"})
@@ -535,7 +569,8 @@ class Books(RuleBasedStateMachine):
         else:
             expected = Expected(self.period_refusals(day))
         original = Transaction.objects.get(pk=known.txn_id)
-        outcome = self.attempt(lambda: transaction_reverse(original=original, date=day, posted_by=self.users["admin_a"]))
+        admin = self.users["admin_a"]
+        outcome = self.attempt(lambda: transaction_reverse(original=original, date=day, posted_by=admin))
         if not self.judge(outcome, expected):
             return
         assert outcome.created and outcome.transaction.reverses_id == known.txn_id
@@ -594,7 +629,11 @@ class Books(RuleBasedStateMachine):
             expected.must.add("programme_exists")
         outcome = self.attempt(
             lambda: programme_create(
-                name=name, fiscal_year=year, amount=money_of(envelope), created_by=self.users[actor], funded_on=funded_on
+                name=name,
+                fiscal_year=year,
+                amount=money_of(envelope),
+                created_by=self.users[actor],
+                funded_on=funded_on,
             )
         )
         if self.judge(outcome, expected):
@@ -643,7 +682,8 @@ class Books(RuleBasedStateMachine):
             self.grants.append(outcome)
 
     def grant_at(self, pick: int, statuses) -> Grant:
-        grants = list(Grant.objects.filter(pk__in=[g.pk for g in self.grants]).select_related("programme").order_by("pk"))
+        grants = Grant.objects.filter(pk__in=[g.pk for g in self.grants]).select_related("programme")
+        grants = list(grants.order_by("pk"))
         return choose(grants, pick, lambda grant: grant.status in statuses)
 
     @precondition(lambda self: self.grants)
@@ -705,7 +745,8 @@ class Books(RuleBasedStateMachine):
     @rule(pick=PICK)
     def cancel_a_grant(self, pick):
         grant = self.grant_at(pick, AMENDABLE_GRANTS)
-        expected = Expected({"not_cancellable"} if grant.status in (GrantStatus.CLOSED, GrantStatus.CANCELLED) else set())
+        ended = grant.status in (GrantStatus.CLOSED, GrantStatus.CANCELLED)
+        expected = Expected({"not_cancellable"} if ended else set())
         self.judge(self.attempt(lambda: grant_cancel(grant=grant, cancelled_by=self.users["admin_b"])), expected)
 
     @precondition(lambda self: self.grants)
@@ -755,7 +796,8 @@ class Books(RuleBasedStateMachine):
         else:
             expected = Expected(self.period_refusals(today))
         paid_before = instalment.status == InstalmentStatus.PAID
-        outcome = self.attempt(lambda: instalment_pay(instalment=instalment, today=today, posted_by=self.users["clerk"]))
+        clerk = self.users["clerk"]
+        outcome = self.attempt(lambda: instalment_pay(instalment=instalment, today=today, posted_by=clerk))
         if self.judge(outcome, expected):
             assert outcome.status == InstalmentStatus.PAID
             if paid_before:
@@ -824,7 +866,8 @@ class Books(RuleBasedStateMachine):
             expected.must.add("self_approval")
         if allocation_is_stale(allocation):
             expected.must.add("stale")
-        self.judge(self.attempt(lambda: allocation_approve(allocation=allocation, approved_by=self.users[actor])), expected)
+        approver = self.users[actor]
+        self.judge(self.attempt(lambda: allocation_approve(allocation=allocation, approved_by=approver)), expected)
 
     @precondition(lambda self: self.allocations)
     @rule(pick=PICK, day=DAYS)
@@ -852,7 +895,8 @@ class Books(RuleBasedStateMachine):
     def in_kind_credited(pool: CostPool) -> dict[int, Money]:
         credited: dict[int, Money] = {}
         for contribution in InKindContribution.objects.filter(pool=pool, transaction__isnull=False):
-            credited[contribution.party_id] = credited.get(contribution.party_id, Money(0, pool.currency)) + contribution.value
+            earlier = credited.get(contribution.party_id, Money(0, pool.currency))
+            credited[contribution.party_id] = earlier + contribution.value
         return credited
 
     def is_participant(self, pool: CostPool, party: Party) -> bool:
@@ -898,13 +942,19 @@ class Books(RuleBasedStateMachine):
     @precondition(lambda self: self.expenses)
     @rule(pick=PICK)
     def post_an_expense_again(self, pick):
-        self.post_expense(Expense.objects.select_related("pool", "payer").get(pk=self.expenses[pick % len(self.expenses)].pk))
+        expense = self.expenses[pick % len(self.expenses)]
+        self.post_expense(Expense.objects.select_related("pool", "payer").get(pk=expense.pk))
 
     @rule(pool=st.integers(0, 1), party=st.integers(0, PARTIES - 1), value=st.integers(1, 5_000_00), day=DAYS)
     def credit_in_kind(self, pool, party, value, day):
         pool, party = self.pools[pool], self.parties[party]
         contribution = InKindContribution.objects.create(
-            pool=pool, party=party, description="Salle prêtée", value=money_of(value), justification="Tarif du marché", date=day
+            pool=pool,
+            party=party,
+            description="Salle prêtée",
+            value=money_of(value),
+            justification="Tarif du marché",
+            date=day,
         )
         expected = Expected()
         current = allocation_current(pool)
@@ -917,7 +967,8 @@ class Books(RuleBasedStateMachine):
             expected.must.add("in_kind_above_share")
         else:
             expected.must |= self.period_refusals(day)
-        self.judge(self.attempt(lambda: in_kind_post(contribution=contribution, posted_by=self.users["clerk"])), expected)
+        clerk = self.users["clerk"]
+        self.judge(self.attempt(lambda: in_kind_post(contribution=contribution, posted_by=clerk)), expected)
 
     def record_settlement(
         self, pool: CostPool, payer: Party, payee: Party, amount: Money, day: date, *, owed_now: bool = False
@@ -1105,7 +1156,8 @@ class Books(RuleBasedStateMachine):
             assert (pool, party) in shares and total <= shares[(pool, party)], f"pool {pool}: {total} in kind, {shares}"
         allocated = rows(
             "SELECT a.code, sum(e.amount) FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id "
-            "JOIN ledger_transaction t ON t.id = e.transaction_id WHERE t.kind = 'allocation' AND a.code LIKE 'POOL-%%-P%%' "
+            "JOIN ledger_transaction t ON t.id = e.transaction_id "
+            "WHERE t.kind = 'allocation' AND a.code LIKE 'POOL-%%-P%%' "
             "GROUP BY a.code HAVING sum(e.amount) <> 0"
         )
         posted = {f"POOL-{pool}-P{party}": -amount for (pool, party), amount in shares.items() if amount}
