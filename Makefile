@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench loadtest messages check clean
+.PHONY: run test soak bench loadtest messages check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(VENV)/.installed-local
 ## Run the whole suite against a PostgreSQL and a Redis started for it.
 test: $(VENV)/.installed-dev
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Run the state machine of tests/ledger/test_state_machine.py long (its soak profile: five hundred random histories of fifty steps).
+soak: $(VENV)/.installed-dev
+	HYPOTHESIS_PROFILE=soak scripts/with-services $(BIN)/python -m pytest tests/ledger/test_state_machine.py $(PYTEST_ARGS)
 
 ## Run every benchmark against a PostgreSQL and a Redis started for them.
 bench: $(VENV)/.installed-dev
