@@ -79,6 +79,7 @@ class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, HistoryAdmin):
                 {"fields": ["rule", *rule_params, "measure", "measure_name", "tolerance_low", "tolerance_high"]},
             ),
             (gettext_lazy("Shares and balances"), {"fields": ["latest_allocation", "balances"]}),
+            (gettext_lazy("Recurring expenses"), {"fields": ["recurring_budget"]}),
         ]
 
     def get_form(self, request: HttpRequest, obj: CostPool | None = None, change: bool = False, **kwargs):

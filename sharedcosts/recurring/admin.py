@@ -240,9 +240,6 @@ class RecurringBudgetMixin:
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return [*super().get_readonly_fields(request, obj), "recurring_budget"]
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):
-        return [*super().get_fieldsets(request, obj), (gettext_lazy("Recurring expenses"), {"fields": ["recurring_budget"]})]
-
     @admin.display(description=gettext_lazy("recurring expenses over the pool's period"))
     def recurring_budget(self, pool) -> str:
         budget = pool_recurring_budget(pool=pool) if pool.pk else None

@@ -81,18 +81,22 @@ class RecurringExpense(models.Model):
         verbose_name_plural = _("recurring expenses")
         ordering = ["pool", "vendor", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_recurring_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_recurring_amount_positive",
+                violation_error_message=_("A recurring expense must be more than zero.")),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="sharedcosts_recurring_end_after_start",
+                violation_error_message=_("The end date cannot come before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(indexation_rate__isnull=True) | Q(indexation_rate__gte=0, indexation_rate__lte=1),
                 name="sharedcosts_recurring_indexation_range",
+                violation_error_message=_("The yearly indexation must be between 0 %% and 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(rhythm="dates", dates__len__gt=0) | (~Q(rhythm="dates") & Q(dates__len=0)),
                 name="sharedcosts_recurring_dates_only_for_dates",
+                violation_error_message=_("Given dates go only with the rhythm “on given dates”, which needs at least one."),
             ),
         ]
 
@@ -121,7 +125,8 @@ class RecurringAmendment(models.Model):
         ordering = ["schedule", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "effective_from"], name="sharedcosts_recurring_amendment_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_recurring_amendment_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_recurring_amendment_positive",
+                violation_error_message=_("The new amount must be more than zero.")),
         ]
 
     def __str__(self) -> str:
@@ -166,11 +171,13 @@ class RecurringOccurrence(models.Model):
         indexes = [models.Index(fields=["status", "date"], name="sharedcosts_occurrence_due")]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "date"], name="sharedcosts_occurrence_unique_date"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_occurrence_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sharedcosts_occurrence_positive",
+                violation_error_message=_("An occurrence must be more than zero.")),
             models.CheckConstraint(
                 condition=Q(status="posted", expense__isnull=False, posted_at__isnull=False)
                 | (~Q(status="posted") & Q(expense__isnull=True)),
                 name="sharedcosts_occurrence_posted_has_expense",
+                violation_error_message=_("A posted occurrence names the expense it posted."),
             ),
         ]
 

@@ -49,8 +49,10 @@ class RoadDistance(models.Model):
         ordering = ["first__name", "second__name"]
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="sharedcosts_distance_one_row_per_pair"),
-            models.CheckConstraint(condition=Q(first__lt=F("second")), name="sharedcosts_distance_ordered_pair"),
-            models.CheckConstraint(condition=Q(km__gt=0), name="sharedcosts_distance_positive"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="sharedcosts_distance_ordered_pair",
+                violation_error_message=_("A distance joins two different places, each pair written once.")),
+            models.CheckConstraint(condition=Q(km__gt=0), name="sharedcosts_distance_positive",
+                violation_error_message=_("A road distance must be more than zero kilometres.")),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +100,8 @@ class MileageRate(models.Model):
         ordering = ["-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["per_km_currency", "effective_from"], name="sharedcosts_rate_one_per_day"),
-            models.CheckConstraint(condition=Q(per_km__gt=0), name="sharedcosts_rate_positive"),
+            models.CheckConstraint(condition=Q(per_km__gt=0), name="sharedcosts_rate_positive",
+                violation_error_message=_("A rate per kilometre must be more than zero.")),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +200,7 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=Q(mode="in_person", vehicles__gte=1) | Q(mode="remote", vehicles=0),
                 name="sharedcosts_attendance_vehicles_match_mode",
+                violation_error_message=_("Who comes in person comes in one vehicle or more; who joins remotely comes in none."),
             ),
         ]
 
@@ -223,7 +227,8 @@ class TravelEqualisation(models.Model):
         verbose_name = _("travel equalisation")
         verbose_name_plural = _("travel equalisations")
         ordering = ["group", "-start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="sharedcosts_equalisation_dates")]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="sharedcosts_equalisation_dates",
+                violation_error_message=_("The end of the period cannot come before its start."))]
 
     def __str__(self) -> str:
         return f"{self.group} · {self.start} – {self.end}"
