@@ -149,6 +149,7 @@ class Table:
     dataset: tablib.Dataset
     lines: list[int]  # the line of the file of each row of the dataset
     ignored_sheets: list[str] = field(default_factory=list)  # other sheets of a workbook holding data, not read
+    written_headers: list[str] = field(default_factory=list)  # the header cells as the person wrote them
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -210,4 +211,5 @@ def table_read(data: bytes, filename: str = "") -> Table:
         row = (row + [""] * len(headers))[: len(headers)]
         dataset.append(row)
         lines.append(number)
-    return Table(dataset=dataset, lines=lines, ignored_sheets=ignored)
+    written = [str(cell).strip() for cell in header[: len(headers)]]
+    return Table(dataset=dataset, lines=lines, ignored_sheets=ignored, written_headers=written)

@@ -51,7 +51,7 @@ def test_the_same_expenses_twice_post_nothing_the_second_time(samples_imported, 
     assert Transaction.objects.count() == transactions and Expense.objects.count() == 3
 
 
-def test_dry_run_saves_nothing(db):
+def test_dry_run_saves_nothing(db, administrator):
     out = StringIO()
     call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--dry-run", stdout=out)
     assert "Essai à blanc : 3 ligne(s) seraient créées" in out.getvalue()
@@ -165,3 +165,8 @@ def test_allocations_and_disbursements_are_exported_and_never_imported(db, tmp_p
     (tmp_path / "versements.csv").write_text(out.getvalue(), encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_data", "versements", str(tmp_path / "versements.csv"), stdout=StringIO())
+
+
+def test_without_anyone_allowed_to_import_the_command_asks_who_imports(db, tmp_path):
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), stdout=StringIO())

@@ -9,6 +9,8 @@ from spreadsheets.jobs import import_job_start
 from spreadsheets.registry import IMPORTABLE
 from spreadsheets.runs import file_import
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"  # the one that knows groups' permissions
+
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
@@ -23,13 +25,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Queue the import as a Celery job; its progress and result are kept (admin: Imports).",
         )
-        parser.add_argument("--user", help="Username recorded as the one who imports (default: the first superuser).")
+        parser.add_argument(
+            "--user",
+            help="Who imports: the services check their role and record them. "
+            "Default: the first active person allowed to import (permission spreadsheets.add_importjob), by id.",
+        )
 
     def handle(self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, **options) -> None:
-        users = get_user_model().objects
-        person = users.filter(username=user).first() if user else users.filter(is_superuser=True).order_by("pk").first()
-        if user and person is None:
-            raise CommandError(f"Unknown user {user!r}.")
+        users = get_user_model()._default_manager
+        if user:
+            person = users.filter(username=user).first()
+            if person is None:
+                raise CommandError(f"Unknown user {user!r}.")
+        else:
+            person = users.with_perm("spreadsheets.add_importjob", backend=MODEL_BACKEND).order_by("pk").first()
+            if person is None:
+                raise CommandError("Nobody may import yet: name who imports with --user USERNAME.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
