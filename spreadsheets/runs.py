@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from spreadsheets.error_report import ERROR_COLUMN
@@ -55,9 +55,9 @@ def headers_check(resource: Any, headers: list[str]) -> list[RowError]:
 
 
 ACTIONS = {
-    RowResult.IMPORT_TYPE_NEW: _lazy("New"),
-    RowResult.IMPORT_TYPE_UPDATE: _lazy("Update"),
-    RowResult.IMPORT_TYPE_SKIP: _lazy("Unchanged"),
+    RowResult.IMPORT_TYPE_NEW: gettext_lazy("New"),
+    RowResult.IMPORT_TYPE_UPDATE: gettext_lazy("Update"),
+    RowResult.IMPORT_TYPE_SKIP: gettext_lazy("Unchanged"),
 }
 
 
