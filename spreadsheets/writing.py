@@ -117,6 +117,15 @@ def xlsx_cell_set(cell: Cell, value: Any) -> None:
         cell.data_type = "s"  # stored as typed: "=HYPERLINK(…)" is text, not a live formula
 
 
+def sheet_append(sheet: Any, values: list[Any]) -> None:
+    """``sheet.append(values)``, its text kept as text: openpyxl would store ``=HYPERLINK(…)`` as a live formula."""
+    sheet.append(values)
+    if values:
+        for cell, value in zip(sheet[sheet.max_row], values):
+            if isinstance(value, str):
+                cell.data_type = "s"
+
+
 def xlsx_bytes(rows: Iterable[Iterable[Any]], title: str = "") -> bytes:
     """Rows as a one-sheet workbook, the first row bold (the headers)."""
     workbook = Workbook()
