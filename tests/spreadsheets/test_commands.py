@@ -170,3 +170,12 @@ def test_allocations_and_disbursements_are_exported_and_never_imported(db, tmp_p
 def test_without_anyone_allowed_to_import_the_command_asks_who_imports(db, tmp_path):
     with pytest.raises(CommandError, match="--user"):
         call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), stdout=StringIO())
+
+
+def test_a_blank_cell_keeps_the_stored_value_unless_the_command_is_told_to_erase(db, administrator, tmp_path):
+    Party.objects.create(name="A", kind="library", sector="sud", liaison_name="Julie")
+    path = _write(tmp_path, "nom;catégorie;secteur;personne-ressource\nA;library;nord;\n")
+    call_command("import_data", "partenaires", path, stdout=StringIO())
+    assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "Julie")
+    call_command("import_data", "partenaires", path, "--erase-blanks", stdout=StringIO())
+    assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "")

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and say what it would do; save nothing.")
         parser.add_argument(
+            "--erase-blanks", action="store_true", help="A blank cell erases the stored value (by default it leaves it)."
+        )
+        parser.add_argument(
             "--background",
             action="store_true",
             help="Queue the import as a Celery job; its progress and result are kept (admin: Imports).",
@@ -31,7 +34,9 @@ class Command(BaseCommand):
             "Default: the first active person allowed to import (permission spreadsheets.add_importjob), by id.",
         )
 
-    def handle(self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, **options) -> None:
+    def handle(
+        self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, erase_blanks: bool, **options
+    ) -> None:
         users = get_user_model()._default_manager
         if user:
             person = users.filter(username=user).first()
@@ -51,10 +56,13 @@ class Command(BaseCommand):
                 filename=path.name,
                 user=person,
                 dry_run=dry_run,
+                erase_blanks=erase_blanks,
             )
             self.stdout.write(f"Import job {job.pk} queued.")
             return
-        report = file_import(IMPORTABLE[model](), path.read_bytes(), path.name, dry_run=dry_run, user=person)
+        report = file_import(
+            IMPORTABLE[model](), path.read_bytes(), path.name, dry_run=dry_run, user=person, erase_blanks=erase_blanks
+        )
         for error in report.errors:
             self.stderr.write(str(error))
         if report.errors:
