@@ -36,6 +36,7 @@ class SpreadsheetResource(resources.ModelResource):
     """Imports that validate each row fully, refuse duplicate rows, and report progress."""
 
     required_columns: tuple[str, ...] = ()
+    example: dict[str, str] = {}  # one row, by column, for the template file the import page offers
     importable = True  # False for a model exported only: its rows are written by services, never imported
     line_numbers: list[int] | None = None
     progress = None

@@ -90,3 +90,36 @@ def test_each_importable_offers_a_template(db, admin_client):
     assert b"/admin/sharedcosts/costpool/import/template/1/" in response.content
     response = admin_client.get("/admin/ledger/party/import/template/0/")
     assert response["Content-Disposition"].startswith('attachment; filename="partenaires-')
+
+
+def test_a_template_holds_the_columns_and_an_example_row_that_imports(db, admin_client, administrator):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = admin_client.get("/admin/ledger/party/import/template/0/")
+    rows = [[cell or "" for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert rows[0] == ["nom", "catégorie", "secteur", "personne-ressource", "courriel", "téléphone", "actif"]
+    assert rows[1][0] == "Maison des jeunes de Saint-Jérôme"
+    assert file_import(IMPORTABLE["partenaires"](), response.content, "modele.xlsx", dry_run=False, user=administrator).saved
+
+
+def test_a_failed_large_import_offers_the_persons_file_with_an_erreur_column(db, administrator, admin_client):
+    import csv
+    import io
+
+    from spreadsheets.runs import import_job_run
+
+    lines = ["Nom;Catégorie;Secteur"] + [f"P{number:05d};library;{'ouest' if number == 1100 else 'sud'}" for number in range(1200)]
+    job = ImportJob.objects.create(created_by=administrator, resource="partenaires", filename="p.csv", content="\n".join(lines).encode())
+    import_job_run(job_id=job.pk)
+    response = admin_client.get(f"/admin/spreadsheets/importjob/{job.pk}/error-report/")
+    assert response["Content-Disposition"].startswith('attachment; filename="p-erreurs-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Nom", "Catégorie", "Secteur", "erreur"]
+    assert rows[1101][:3] == ["P01100", "library", "ouest"] and rows[1101][3].startswith("Colonne «\u00a0secteur\u00a0»")
+    assert rows[1][3] == "" and len(rows) == 1201
+    fixed = response.content.replace(b"ouest", b"sud")
+    assert file_import(IMPORTABLE["partenaires"](), fixed, dry_run=True).ok  # the "erreur" column is ignored
+
+
