@@ -179,3 +179,12 @@ def test_a_blank_cell_keeps_the_stored_value_unless_the_command_is_told_to_erase
     assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "Julie")
     call_command("import_data", "partenaires", path, "--erase-blanks", stdout=StringIO())
     assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "")
+
+
+def test_the_samples_import_in_their_numbered_order_on_top_of_the_demo(db, administrator):
+    call_command("seed_demo", stdout=StringIO())
+    for path in sorted(SAMPLES.iterdir()):
+        key = path.stem.split("-", 1)[1]  # 05b-depenses.xlsx: depenses
+        out = StringIO()
+        call_command("import_data", key, str(path), "--user", administrator.username, stdout=out, stderr=out)
+        assert "erreur" not in out.getvalue(), (path.name, out.getvalue())
