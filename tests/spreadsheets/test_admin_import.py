@@ -123,3 +123,18 @@ def test_a_failed_large_import_offers_the_persons_file_with_an_erreur_column(db,
     assert file_import(IMPORTABLE["partenaires"](), fixed, dry_run=True).ok  # the "erreur" column is ignored
 
 
+
+
+def test_admin_exports_are_named_in_the_persons_words_and_dated_in_local_time(db, admin_client):
+    from datetime import datetime
+    from datetime import timezone as utc_zone
+
+    from django.contrib import admin
+    from django.utils import translation
+
+    from spreadsheets.formats import SpreadsheetXLSX
+
+    late_evening_utc = datetime(2026, 12, 1, 3, 30, tzinfo=utc_zone.utc)  # still 30 November in Québec
+    with mock.patch("django.utils.timezone.now", return_value=late_evening_utc), translation.override("fr-ca"):
+        name = admin.site._registry[Expense].get_export_filename(None, Expense.objects.none(), SpreadsheetXLSX())
+    assert name == "depenses-partagees-2026-11-30.xlsx"
