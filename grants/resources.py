@@ -51,6 +51,7 @@ class FundingProgrammeResource(SpreadsheetResource):
     currency = column("amount_currency", "devise", CurrencyWidget(amount_column="enveloppe"))
     holds = column("holds_on_overdue_report", "retenue si rapport en retard", BooleanWidget())
     required_columns = ("nom", "exercice", "enveloppe")
+    example = {"nom": "Soutien aux partenaires communautaires", "exercice": "2025", "enveloppe": "150 000,00 $", "devise": "CAD", "retenue si rapport en retard": "oui"}
 
     class Meta(SpreadsheetResource.Meta):
         model = FundingProgramme
@@ -116,6 +117,7 @@ class GrantResource(SpreadsheetResource):
     frequency = column("frequency", "versements", ChoiceWidget(ScheduleFrequency))
     dates = column(None, "dates des versements")
     required_columns = ("programme", "partenaire", "titre", "objet", "montant", "début", "fin")
+    example = {"programme": "Soutien aux partenaires communautaires", "partenaire": "Maison des jeunes de Saint-Jérôme", "titre": "Table de concertation jeunesse", "objet": "concertation_table", "montant": "24 000,00 $", "devise": "CAD", "début": "2025-04-01", "fin": "2026-03-31", "versements": "Trimestriel", "budget salaires": "18 000,00", "budget activités": "6 000,00"}
 
     class Meta(SpreadsheetResource.Meta):
         model = Grant
@@ -234,6 +236,7 @@ class ReportRequirementResource(SpreadsheetResource):
     content = column("content", "contenu", ChoiceWidget(ReportContent))
     due_date = column("due_date", "échéance", DateWidget())
     required_columns = ("subvention", "partenaire", "rapport", "échéance")
+    example = {"subvention": "Table de concertation jeunesse", "partenaire": "Maison des jeunes de Saint-Jérôme", "rapport": "final", "contenu": "financial", "échéance": "2026-04-30"}
 
     class Meta(SpreadsheetResource.Meta):
         model = ReportRequirement

@@ -35,6 +35,7 @@ class PartyResource(SpreadsheetResource):
     liaison_phone = column("liaison_phone", "téléphone")
     is_active = column("is_active", "actif", BooleanWidget())
     required_columns = ("nom", "catégorie", "secteur")
+    example = {"nom": "Maison des jeunes de Saint-Jérôme", "catégorie": "Organisme communautaire jeunesse", "secteur": "Sud", "personne-ressource": "Julie Tremblay", "courriel": "julie@mdj.example", "téléphone": "450 555-0101", "actif": "oui"}
 
     class Meta(SpreadsheetResource.Meta):
         model = Party
@@ -51,6 +52,7 @@ class MembershipResource(SpreadsheetResource):
     party = column("party", "partenaire", LookupWidget(Party, "name", what=_("party")))
     role = column("role", "rôle", ChoiceWidget(MembershipRole))
     required_columns = ("utilisateur", "partenaire")
+    example = {"utilisateur": "julie", "partenaire": "Maison des jeunes de Saint-Jérôme", "rôle": "member"}
 
     class Meta(SpreadsheetResource.Meta):
         model = Membership

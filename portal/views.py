@@ -5,8 +5,6 @@ and every object from a queryset filtered by that organisation: anything else
 is a 404.
 """
 
-import csv
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +25,7 @@ from ledger.selectors import party_statement
 from portal import selectors
 from portal.forms import PRIVACY_NOTE, SAVE, SUBMIT, ReportForm
 from portal.statement_pdf import statement_pdf
+from spreadsheets.writing import csv_bytes
 
 
 @login_required
@@ -114,21 +113,21 @@ def _filename(party_name: str, period: FiscalPeriod, extension: str) -> str:
 def statement_csv(request: HttpRequest, party_id: int) -> HttpResponse:
     party, period, _currencies, statement = _statement(request, party_id)
     kinds = dict(TransactionKind.choices)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = [
+        [_("Organisation"), party.name],
+        [_("Period"), str(period), statement.start, statement.end],
+        [_("Currency"), statement.currency],
+        [_("Opening balance"), statement.opening.amount],
+        [_("Date"), _("Movement"), _("Description"), _("Account"), _("Amount"), _("Balance")],
+        *(
+            [line.date, kinds.get(line.kind, line.kind), line.memo, line.account_code, line.amount.amount, line.balance.amount]
+            for line in statement.lines
+        ),
+        [_("Closing balance"), statement.closing.amount],
+    ]
+    # the person's dialect (; and 1234,56 in French), formulas escaped: spreadsheets.writing
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(party.name, period, "csv")}"'
-    response.write("\ufeff")  # Spreadsheets then read the accents right.
-    writer = csv.writer(response)
-    writer.writerow([_("Organisation"), party.name])
-    writer.writerow([_("Period"), str(period), statement.start.isoformat(), statement.end.isoformat()])
-    writer.writerow([_("Currency"), statement.currency])
-    writer.writerow([_("Opening balance"), statement.opening.amount])
-    writer.writerow([_("Date"), _("Movement"), _("Description"), _("Account"), _("Amount"), _("Balance")])
-    for line in statement.lines:
-        writer.writerow(
-            [line.date.isoformat(), kinds.get(line.kind, line.kind), line.memo, line.account_code,
-             line.amount.amount, line.balance.amount]
-        )
-    writer.writerow([_("Closing balance"), statement.closing.amount])
     return response
 
 

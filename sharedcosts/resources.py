@@ -67,6 +67,7 @@ class CostPoolResource(SpreadsheetResource):
     tolerance_low = column("tolerance_low", "effort minimal", DecimalWidget())
     tolerance_high = column("tolerance_high", "effort maximal", DecimalWidget())
     required_columns = ("nom", "type", "coût budgété", "début", "fin")
+    example = {"nom": "Local partagé 2025-2026", "type": "premises", "coût budgété": "36 000,00 $", "devise": "CAD", "début": "2025-04-01", "fin": "2026-03-31", "mesure": "annual_budget", "règle": "proportional"}
 
     class Meta(SpreadsheetResource.Meta):
         model = CostPool
@@ -89,6 +90,7 @@ class ParticipationResource(SpreadsheetResource):
     cap = column("cap", "plafond", MoneyAmountWidget())
     is_exempt = column("is_exempt", "exempté", BooleanWidget())
     required_columns = ("regroupement", "partenaire")
+    example = {"regroupement": "Local partagé 2025-2026", "partenaire": "Maison des jeunes de Saint-Jérôme", "exempté": "non"}
 
     class Meta(SpreadsheetResource.Meta):
         model = Participation
@@ -121,6 +123,7 @@ class MeansDeclarationResource(BulkSpreadsheetResource):
     as_of = column("as_of", "date", DateWidget())
     source = column("source", "source")
     required_columns = ("partenaire", "valeur", "date", "source")
+    example = {"partenaire": "Maison des jeunes de Saint-Jérôme", "mesure": "annual_budget", "valeur": "412 500,00 $", "date": "2025-03-31", "source": "États financiers audités 2024-2025"}
 
     class Meta(BulkSpreadsheetResource.Meta):
         model = MeansDeclaration
@@ -174,6 +177,7 @@ class ExpenseResource(BulkSpreadsheetResource):
     description = column("description", "description")
     reference = column("reference", "référence", ReferenceWidget())
     required_columns = ("regroupement", "payé par", "fournisseur", "date", "montant")
+    example = {"regroupement": "Local partagé 2025-2026", "payé par": "Maison des jeunes de Saint-Jérôme", "fournisseur": "Immeubles Laurentides inc.", "date": "2025-04-01", "montant": "3 000,00 $", "devise": "CAD", "description": "Loyer d’avril"}
 
     class Meta(BulkSpreadsheetResource.Meta):
         model = Expense
@@ -272,6 +276,7 @@ class InKindContributionResource(SpreadsheetResource):
     date = column("date", "date", DateWidget())
     reference = column("reference", "référence", ReferenceWidget())
     required_columns = ("regroupement", "partenaire", "description", "valeur", "justification", "date")
+    example = {"regroupement": "Local partagé 2025-2026", "partenaire": "Maison des jeunes de Saint-Jérôme", "description": "Salle prêtée les mardis soir", "valeur": "1 200,00", "devise": "CAD", "justification": "Tarif de location municipal de la salle, 40 soirées", "date": "2025-06-30"}
 
     class Meta(SpreadsheetResource.Meta):
         model = InKindContribution

@@ -1,8 +1,10 @@
-"""The admin's import and export buttons, reading files as :func:`spreadsheets.reading.table_read` does.
+"""The admin's import and export buttons, on the project's readers and writers.
 
 Each app's ``admin.py`` mixes :class:`SpreadsheetImportExportMixin` into the
-admin of a model it lets staff import. A base module of the app: it knows no
-domain app and never imports :mod:`spreadsheets.registry`.
+admin of a model it lets staff import: its import screens are
+:mod:`spreadsheets.admin_import`'s; its exports are written by
+:mod:`spreadsheets.writing` (a CSV in the person's dialect, an XLSX with
+typed cells), named in the person's words and dated in local time.
 """
 
 from typing import Any
@@ -11,11 +13,12 @@ import tablib
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
-from spreadsheets.reading import table_read
+from spreadsheets.admin_import import SpreadsheetImportMixin
+from spreadsheets.writing import csv_bytes, dataset_rows, file_name, xlsx_bytes
 
 
 class SpreadsheetCSV(base_formats.CSV):
-    """The admin's CSV: comma or semicolon, UTF-8 or Windows-1252, headers normalised."""
+    """A CSV for people: semicolons and decimal commas in French, commas and points in English, a BOM."""
 
     def is_binary(self) -> bool:
         return True
@@ -23,18 +26,22 @@ class SpreadsheetCSV(base_formats.CSV):
     def get_read_mode(self) -> str:
         return "rb"
 
-    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
-        data = in_stream.encode() if isinstance(in_stream, str) else in_stream
-        return table_read(data).dataset
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        return csv_bytes(dataset_rows(dataset))
 
 
 class SpreadsheetXLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
-        return table_read(in_stream, "file.xlsx").dataset
+    """An XLSX whose amounts are numbers with a money format, whose dates are dates, and whose text is text."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        return xlsx_bytes(dataset_rows(dataset))
 
 
-class SpreadsheetImportExportMixin(ImportExportMixin):
-    """Import from CSV or XLSX as :func:`spreadsheets.reading.table_read` reads them; export to either."""
+class SpreadsheetImportExportMixin(SpreadsheetImportMixin, ImportExportMixin):
+    """Import from CSV or XLSX through the project's runs; export to either, written for people."""
 
     import_formats = [SpreadsheetCSV, SpreadsheetXLSX]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [SpreadsheetCSV, SpreadsheetXLSX]
+
+    def get_export_filename(self, request: Any, queryset: Any, file_format: Any) -> str:
+        return file_name(str(self.opts.verbose_name_plural), file_format.get_extension())

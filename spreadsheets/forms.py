@@ -11,11 +11,11 @@ class ImportJobForm(forms.ModelForm):
     """Start the background import of a large file (more than 1,000 rows)."""
 
     what = forms.ChoiceField(label=gettext_lazy("what is imported"))
-    file = forms.FileField(label=gettext_lazy("file"), help_text=gettext_lazy("XLSX, or CSV separated by commas or semicolons."))
+    file = forms.FileField(label=gettext_lazy("file"), help_text=gettext_lazy("XLSX, or CSV separated by commas, semicolons or tabs."))
 
     class Meta:
         model = ImportJob
-        fields = ["dry_run"]
+        fields = ["dry_run", "erase_blanks"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

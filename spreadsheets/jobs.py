@@ -9,8 +9,6 @@ imports the task, and the task imports the run: so the imports go one way.
 
 from typing import Any
 
-from django.core.cache import cache
-
 from config.celery import queue_after_commit
 from spreadsheets.models import ImportJob
 from spreadsheets.reading import size_check
@@ -19,17 +17,21 @@ from spreadsheets.tasks import run_import_job
 ASYNC_THRESHOLD = 1000  # rows above which a file is better imported as a job than while the person waits
 
 
-def import_job_start(*, resource_key: str, data: bytes, filename: str, user: Any = None, dry_run: bool = False) -> ImportJob:
-    """Keep the file and queue the import of the resource that :mod:`spreadsheets.registry` names ``resource_key``."""
+def import_job_start(
+    *, resource_key: str, data: bytes, filename: str, user: Any = None, dry_run: bool = False, erase_blanks: bool = False
+) -> ImportJob:
+    """Keep the file and queue the import of the resource that :mod:`spreadsheets.registry` names ``resource_key``.
+
+    ``user`` is who imports: the job posts as them, so the services' role checks apply.
+    """
     size_check(data)
     job = ImportJob.objects.create(
-        created_by=user, resource=resource_key, filename=filename, content=data, dry_run=dry_run
+        created_by=user, resource=resource_key, filename=filename, content=data, dry_run=dry_run, erase_blanks=erase_blanks
     )
     queue_after_commit(run_import_job, job.pk)
     return job
 
 
 def job_progress(*, job: ImportJob) -> int:
-    """Rows read so far: live from the cache while the job runs (its transaction is not committed yet)."""
-    live = cache.get(job.progress_key)
-    return max(job.processed_rows, live or 0)
+    """Rows read so far, as the job's row says: the import writes them there every chunk (:mod:`spreadsheets.progress`)."""
+    return ImportJob.objects.filter(pk=job.pk).values_list("processed_rows", flat=True).get()

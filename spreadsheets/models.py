@@ -26,6 +26,7 @@ class ImportJob(models.Model):
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     content = models.BinaryField(_("content"), editable=False)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    erase_blanks = models.BooleanField(_("blank cells erase values"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows read"), default=0)
@@ -41,7 +42,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def progress_key(self) -> str:
-        return f"spreadsheets:import-job:{self.pk}:progress"

@@ -1,7 +1,8 @@
 """Reading a spreadsheet: the bytes of a file become rows with their line numbers.
 
 :func:`table_read` turns the bytes of an XLSX file, or of a CSV separated by
-commas or semicolons, in UTF-8 (with or without BOM) or Windows-1252, into a
+commas, semicolons or tabs, in UTF-8 (with or without BOM), UTF-16 (Excel's
+"Unicode text") or Windows-1252, into a
 ``tablib.Dataset`` whose headers are normalised and whose empty lines are
 dropped; it remembers the line of the file each row came from, so that an
 error names the row the person sees in their spreadsheet.
@@ -27,6 +28,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 XLSX_MAGIC = b"PK\x03\x04"
+# NUL and the control characters no spreadsheet's text holds; tab, line feed and carriage return are text
+BINARY_CHARACTERS = frozenset(chr(code) for code in range(32) if chr(code) not in "\t\n\r")
+BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")  # PDF, PNG, JPEG, GIF, old .xls
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -64,19 +68,43 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
+def not_a_spreadsheet() -> ImportFileError:
+    return ImportFileError(_("This file is not a spreadsheet: send an XLSX file, or a CSV."))
+
+
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """The text of a CSV: UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 with or without BOM, else Windows-1252.
+
+    A file holding NUL bytes or control characters after decoding is a
+    binary file renamed (a PNG, a PDF, a program): it is refused in one
+    short message rather than read as a header thousands of characters long.
+    """
+    if data.startswith(BINARY_SIGNATURES):
+        raise not_a_spreadsheet()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise not_a_spreadsheet() from None
+    elif data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise not_a_spreadsheet() from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if any(char in BINARY_CHARACTERS for char in text[:65536]):
+        raise not_a_spreadsheet()
+    return text.lstrip("\ufeff")
 
 
 def _csv_rows(data: bytes) -> list[list[Any]]:
     text = _decode(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    delimiter = max(("\t", ";", ","), key=lambda candidate: (first.count(candidate), candidate == ";"))
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
@@ -108,8 +136,8 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportFileError(_("This file is not a spreadsheet (%(error)s).") % {"error": str(error)[:200]}) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise not_a_spreadsheet() from None
     hidden = [sheet.title for sheet in values.worksheets if sheet.sheet_state != "visible" and _sheet_holds_data(sheet)]
     if hidden:
         raise ImportFileError(
@@ -149,6 +177,7 @@ class Table:
     dataset: tablib.Dataset
     lines: list[int]  # the line of the file of each row of the dataset
     ignored_sheets: list[str] = field(default_factory=list)  # other sheets of a workbook holding data, not read
+    written_headers: list[str] = field(default_factory=list)  # the header cells as the person wrote them
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -210,4 +239,5 @@ def table_read(data: bytes, filename: str = "") -> Table:
         row = (row + [""] * len(headers))[: len(headers)]
         dataset.append(row)
         lines.append(number)
-    return Table(dataset=dataset, lines=lines, ignored_sheets=ignored)
+    written = [str(cell).strip() for cell in header[: len(headers)]]
+    return Table(dataset=dataset, lines=lines, ignored_sheets=ignored, written_headers=written)

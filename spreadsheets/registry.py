@@ -55,3 +55,8 @@ def importable_choices() -> list[tuple[str, str]]:
     """``(key, the model's plural name)`` of each importable resource, by name, for a form's choices."""
     named = [(key, str(resource._meta.model._meta.verbose_name_plural)) for key, resource in IMPORTABLE.items()]
     return sorted(named, key=lambda choice: choice[1])
+
+
+def resource_key(resource: type[SpreadsheetResource]) -> str:
+    """The key of an importable resource, as a job names it."""
+    return next(key for key, importable in IMPORTABLE.items() if importable is resource)

@@ -36,10 +36,13 @@ class SpreadsheetResource(resources.ModelResource):
     """Imports that validate each row fully, refuse duplicate rows, and report progress."""
 
     required_columns: tuple[str, ...] = ()
+    example: dict[str, str] = {}  # one row, by column, for the template file the import page offers
     importable = True  # False for a model exported only: its rows are written by services, never imported
     line_numbers: list[int] | None = None
     progress = None
     import_user = None
+    erase_blanks = False  # a blank cell erases the stored value of an existing row only when the person asks
+    keep_shown = False  # keep each row's values, before and after, for the admin's preview
 
     class Meta:
         skip_unchanged = True
@@ -56,6 +59,7 @@ class SpreadsheetResource(resources.ModelResource):
             self._currency_columns_add(dataset)
         self._seen: dict[str, int] = {}
         self.already_imported = 0
+        self.shown: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, LookupWidget):
                 resource_field.widget.reset()
@@ -85,13 +89,31 @@ class SpreadsheetResource(resources.ModelResource):
 
     def after_import_row(self, row: dict[str, Any], row_result: Any, **kwargs: Any) -> None:
         number = kwargs.get("row_number", 0)
+        if self.keep_shown:
+            instance, before = self._shown_now
+            self.shown[number] = (before, self._shown_values(instance))
         if self.progress is not None and number % PROGRESS_EVERY == 0:
             self.progress(number)
 
     def import_field(self, field: Field, instance: Any, row: dict[str, Any], is_m2m: bool = False, **kwargs: Any) -> None:
-        if isinstance(field.widget, ReferenceWidget) and not cell_text(row.get(field.column_name, "")):
+        blank = not cell_text(row.get(field.column_name, ""))
+        if blank and isinstance(field.widget, ReferenceWidget):
             return  # a row without a reference keeps the one its row has, or is given a new one
+        if blank and instance.pk is not None and not self.erase_blanks:
+            return  # a blank cell leaves the stored value as it is
         super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _shown_values(self, instance: Any) -> dict[str, str]:
+        return {
+            field.column_name: str(field.export(instance))
+            for field in self.get_import_fields()
+            if not field.readonly and field.attribute
+        }
+
+    def after_init_instance(self, instance: Any, new: bool, row: dict[str, Any], **kwargs: Any) -> None:
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self.keep_shown:
+            self._shown_now = (instance, {} if new else self._shown_values(instance))
 
     def export_field(self, field: Field, instance: Any, **kwargs: Any) -> str:
         value = super().export_field(field, instance, **kwargs)

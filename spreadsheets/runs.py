@@ -14,96 +14,22 @@ only way this module reaches a domain app.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import tablib
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
+from spreadsheets.error_report import ERROR_COLUMN
 from spreadsheets.models import ImportJob, ImportJobStatus
-from spreadsheets.reading import ImportFileError, Table, header_normalise, quoted, table_read
+from spreadsheets.progress import ProgressWriter
+from spreadsheets.reading import ImportFileError, Table, header_normalise, table_read
 from spreadsheets.registry import IMPORTABLE
-
-PROGRESS_KEPT_SECONDS = 24 * 3600
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    already_imported: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    ignored_sheets: list[str] = field(default_factory=list)
-    preview: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "dry_run": self.dry_run,
-            "total": self.total,
-            "created": self.created,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "already_imported": self.already_imported,
-            "ignored_sheets": self.ignored_sheets,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
-        }
-
-    def summary(self) -> str:
-        if self.errors:
-            return _("%(count)d error(s); nothing was saved.") % {"count": len(self.errors)}
-        if self.dry_run:
-            text = _("Dry run: %(created)d row(s) would be created, %(updated)d updated, %(skipped)d unchanged.")
-        else:
-            text = _("Imported: %(created)d row(s) created, %(updated)d updated, %(skipped)d unchanged.")
-        text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
-        if self.ignored_sheets:
-            text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
-                "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
-            }
-        if self.already_imported:
-            text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
-                "count": self.already_imported
-            }
-        return text
-
-
-def _messages(error: Exception) -> list[str]:
-    if isinstance(error, ValidationError):
-        return list(error.messages)
-    return [str(error)]
-
+from spreadsheets.writing import dataset_rows, file_bytes
+from spreadsheets.reports import ImportReport, PreviewRow, RowError, error_messages
 
 def _column_of(resource: Any, attribute: str) -> str:
     for resource_field in resource.get_import_fields():
@@ -123,9 +49,38 @@ def headers_check(resource: Any, headers: list[str]) -> list[RowError]:
     errors += [
         RowError(1, header or "?", _("Unknown column; the accepted columns are: %(columns)s.") % {"columns": ", ".join(sorted(known))})
         for header in headers
-        if header not in known
+        if header not in known and header != ERROR_COLUMN  # an error report sent back, fixed
     ]
     return errors
+
+
+ACTIONS = {
+    RowResult.IMPORT_TYPE_NEW: gettext_lazy("New"),
+    RowResult.IMPORT_TYPE_UPDATE: gettext_lazy("Update"),
+    RowResult.IMPORT_TYPE_SKIP: gettext_lazy("Unchanged"),
+}
+
+
+def _rows_errors(resource: Any, table: Table, result: Any) -> list[RowError]:
+    """Every error of an import, on the spreadsheet's line and under the column's header."""
+    errors = [RowError(1, "", message) for error in result.base_errors for message in error_messages(error.error).get(NON_FIELD_ERRORS, [])]
+    for number, row_errors in result.row_errors():
+        for row_error in row_errors:
+            for attribute, messages in error_messages(row_error.error).items():
+                errors.extend(RowError(table.lines[number - 1], _column_of(resource, attribute), message) for message in messages)
+    for invalid in result.invalid_rows:
+        for attribute, messages in error_messages(invalid.error).items():
+            errors.extend(RowError(table.lines[invalid.number - 1], _column_of(resource, attribute), message) for message in messages)
+    return sorted(errors, key=lambda error: (error.row, error.column))
+
+
+def _preview(resource: Any, table: Table, result: Any) -> list[PreviewRow]:
+    rows = []
+    for number, row_result in enumerate(result.rows, 1):
+        before, after = resource.shown.get(number, ({}, {}))
+        changes = {name: (before[name], value) for name, value in after.items() if before and before.get(name) != value}
+        rows.append(PreviewRow(table.lines[number - 1], str(ACTIONS.get(row_result.import_type, "")), after, changes))
+    return rows
 
 
 def table_import(
@@ -135,8 +90,15 @@ def table_import(
     dry_run: bool,
     user: Any = None,
     progress: Callable[[int], None] | None = None,
+    erase_blanks: bool = False,
+    preview: bool = False,
 ) -> ImportReport:
-    """Import every row of ``table`` with ``resource``, in one transaction, or nothing."""
+    """Import every row of ``table`` with ``resource``, in one transaction, or nothing.
+
+    A blank cell leaves the stored value of an existing row unless
+    ``erase_blanks``; ``preview`` keeps each row's values and what an update
+    changes (the admin shows them before the person confirms).
+    """
     report = ImportReport(dry_run=dry_run, total=len(table), ignored_sheets=table.ignored_sheets)
     by_normal = {header_normalise(f.column_name): f.column_name for f in resource.get_import_fields()}
     table.dataset.headers = [by_normal.get(header, header) for header in table.dataset.headers or []]
@@ -153,24 +115,15 @@ def table_import(
     resource.line_numbers = table.lines
     resource.import_user = user
     resource.progress = progress
+    resource.erase_blanks = erase_blanks
+    resource.keep_shown = preview
     with transaction.atomic():
         result = resource.import_data(
             table.dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, user=user
         )
-        for error in result.base_errors:
-            report.errors.extend(RowError(1, "", message) for message in _messages(error.error))
-        for number, row_errors in result.row_errors():
-            line = table.lines[number - 1]
-            for row_error in row_errors:
-                report.errors.extend(RowError(line, "", message) for message in _messages(row_error.error))
-        for invalid in result.invalid_rows:
-            line = table.lines[invalid.number - 1]
-            for attribute, messages in invalid.error_dict.items():
-                for message in messages:
-                    report.errors.append(RowError(line, _column_of(resource, attribute), message))
+        report.errors = _rows_errors(resource, table, result)
         if report.errors or dry_run:
             transaction.set_rollback(True)
-    report.errors.sort(key=lambda error: (error.row, error.column))
     totals = result.totals
     report.created = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
@@ -180,9 +133,9 @@ def table_import(
         # a bulk resource finds the rows already posted when it writes its batch, after counting them new
         report.created -= report.already_imported
         report.skipped += report.already_imported
-    if not report.errors:
-        for row_result in result.rows[:20]:
-            report.preview.append({"import_type": row_result.import_type, "object": row_result.object_repr})
+    if preview and not report.errors:
+        report.columns = [f.column_name for f in resource.get_import_fields() if f.column_name in table.dataset.headers]
+        report.preview = _preview(resource, table, result)
     return report
 
 
@@ -194,6 +147,7 @@ def file_import(
     dry_run: bool,
     user: Any = None,
     progress: Callable[[int], None] | None = None,
+    erase_blanks: bool = False,
 ) -> ImportReport:
     """Read then import a file; a file that cannot be read is one error on row 1."""
     try:
@@ -202,35 +156,25 @@ def file_import(
         report = ImportReport(dry_run=dry_run)
         report.errors.append(RowError(error.line, "", str(error)))
         return report
-    return table_import(resource, table, dry_run=dry_run, user=user, progress=progress)
-
-
-def dataset_export(resource: Any, queryset: Any = None) -> tablib.Dataset:
-    return resource.export(queryset)
+    return table_import(resource, table, dry_run=dry_run, user=user, progress=progress, erase_blanks=erase_blanks)
 
 
 def file_export(resource: Any, fmt: str = "csv", queryset: Any = None) -> bytes:
-    """A resource's rows as CSV (semicolons, UTF-8 with BOM, so Excel in French opens it) or XLSX."""
-    dataset = dataset_export(resource, queryset)
-    if fmt == "xlsx":
-        return dataset.export("xlsx")
-    text = dataset.export("csv", delimiter=";")
-    return ("\ufeff" + text).encode("utf-8")
+    """A resource's rows as CSV in the person's dialect (:mod:`spreadsheets.writing`) or as XLSX with typed cells."""
+    return file_bytes(dataset_rows(resource.export(queryset)), fmt)
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:
-    """Import a kept file, all or nothing, keeping its progress and its result; safe to run again."""
+    """Import a kept file, all or nothing, keeping its progress and its result; safe to run again.
+
+    The job imports as the person who started it, so the services check their role.
+    """
     job = ImportJob.objects.get(pk=job_id)
     if job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
         return job.result
     resource = IMPORTABLE[job.resource]()
     job.status = ImportJobStatus.RUNNING
     job.save(update_fields=["status"])
-
-    def progress(rows: int) -> None:
-        # the import's transaction is not committed yet: the rows read so far go through the cache
-        cache.set(job.progress_key, rows, timeout=PROGRESS_KEPT_SECONDS)
-
     try:
         table = table_read(bytes(job.content), job.filename)
     except ImportFileError as error:
@@ -238,11 +182,13 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     else:
         job.total_rows = len(table)
         job.save(update_fields=["total_rows"])
-        report = table_import(resource, table, dry_run=job.dry_run, user=job.created_by, progress=progress)
+        with ProgressWriter(job.pk) as progress:
+            report = table_import(
+                resource, table, dry_run=job.dry_run, user=job.created_by, progress=progress, erase_blanks=job.erase_blanks
+            )
     job.processed_rows = job.total_rows
     job.result = {**report.as_dict(), "summary": report.summary()}
     job.status = ImportJobStatus.DONE if report.ok else ImportJobStatus.FAILED
     job.finished_at = timezone.now()
     job.save(update_fields=["processed_rows", "result", "status", "finished_at"])
-    cache.delete(job.progress_key)
     return job.result

@@ -4,9 +4,10 @@ Amounts are read the French way (``1 234,56 $``, non-breaking spaces,
 ``1234,56``) as well as ``1234.56``; money is written as its amount in one
 column and its currency in another. Every refusal is a ``ValueError`` with a
 translated message, which django-import-export reports as the row's error
-on that column. Numbers are Decimal, never float. Text is written so that a
-spreadsheet never runs it as a formula (:func:`escape_formula`), and read back
-as it was (:func:`cell_text`).
+on that column. Numbers are Decimal, never float. Widgets render typed
+values (Decimal, date, text); :mod:`spreadsheets.writing` writes them, so
+that a spreadsheet never runs a text as a formula, and :func:`cell_text`
+reads back a text as it was.
 
 A base module of the app: it knows no domain app and never imports
 :mod:`spreadsheets.registry`, so every app's ``resources.py`` may build on it.
@@ -29,7 +30,6 @@ from import_export import widgets
 SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t"}
 PLAIN = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?$")
 ENGLISH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
-FORMULA_START = ("=", "+", "@", "\t", "\r")
 # Signs and codes a person writes in an amount, spaces removed, longest first; "$" alone says "a dollar".
 DOLLAR = "$"
 CURRENCY_SIGNS = (
@@ -48,13 +48,6 @@ def cell_text(value: Any) -> str:
     text = str(value).strip()
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]
-    return text
-
-
-def escape_formula(text: str) -> str:
-    """Make a text cell harmless in a spreadsheet: ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``."""
-    if text.startswith(FORMULA_START) or (text.startswith("-") and not re.match(r"^-\d", text)):
-        return "'" + text
     return text
 
 
@@ -98,11 +91,6 @@ def parse_decimal(value: Any) -> Decimal:
     return number
 
 
-def decimal_text(value: Decimal) -> str:
-    """A Decimal written the French way, without thousands separators: ``1234,56``."""
-    return format(value, "f").replace(".", ",")
-
-
 class DecimalWidget(widgets.Widget):
     """A decimal number, read the French or the English way, written ``1234,56``."""
 
@@ -123,20 +111,15 @@ class DecimalWidget(widgets.Widget):
             number = rounded
         return number
 
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        if value is None:
-            return ""
-        return decimal_text(value)
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Decimal | str:
+        return "" if value is None else value
 
 
 class MoneyAmountWidget(DecimalWidget):
     """The amount of a MoneyField; its currency goes in a column of its own (:class:`CurrencyWidget`)."""
 
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        if value is None:
-            return ""
-        amount = getattr(value, "amount", value)
-        return decimal_text(amount)
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Decimal | str:
+        return "" if value is None else getattr(value, "amount", value)
 
 
 class CurrencyWidget(widgets.Widget):
@@ -258,18 +241,18 @@ class DateWidget(widgets.Widget):
                     raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": text}) from None
         raise ValueError(_("“%(value)s” is not a date; write it as 2025-04-01 or 01/04/2025.") % {"value": text})
 
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "" if value is None else value.isoformat()
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> date | str:
+        return "" if value is None else value
 
 
 class TextWidget(widgets.Widget):
-    """Plain text, stripped; a formula is written harmlessly on export."""
+    """Plain text, stripped."""
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
         return cell_text(value)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return escape_formula("" if value is None else str(value))
+        return "" if value is None else str(value)
 
 
 class ReferenceWidget(widgets.Widget):
@@ -322,7 +305,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return found
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return escape_formula("" if value is None else str(getattr(value, self.field)))
+        return "" if value is None else str(getattr(value, self.field))
 
 
 class JSONWidget(widgets.Widget):

@@ -195,7 +195,7 @@ LOGGING = {
 }
 
 # django-import-export: every import runs in one transaction; a file over the limit is refused;
-# formulae are escaped by our own widgets (spreadsheets.widgets.escape_formula), which read them back.
+# formulae are escaped by our own writer (spreadsheets.writing.cell_safe); imports read them back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_EXPORT_MAX_FILE_BYTES", 10 * 1024 * 1024))

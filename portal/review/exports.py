@@ -27,6 +27,7 @@ from ledger.dates import date_words
 from portal.pdf import escape
 from portal.review.composition import Review
 from portal.review.tables import Table, all_tables
+from spreadsheets.writing import sheet_append
 
 NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "ratio": "0.00", "number": "#,##0.##"}
 FLAG_FILL = PatternFill("solid", fgColor="FDECEC")
@@ -48,32 +49,32 @@ def review_xlsx_bytes(review: Review) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _sheet_name(_("Summary"), used := set())
-    summary.append([_("Fairness review of the fiscal year %(period)s") % {"period": review.period}])
+    sheet_append(summary, [_("Fairness review of the fiscal year %(period)s") % {"period": review.period}])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([_("Made on %(date)s") % {"date": date_words(timezone.localdate())}])
-    summary.append([])
-    summary.append([_("Table"), _("Rows"), _("Flagged rows")])
+    sheet_append(summary, [_("Made on %(date)s") % {"date": date_words(timezone.localdate())}])
+    sheet_append(summary, [])
+    sheet_append(summary, [_("Table"), _("Rows"), _("Flagged rows")])
     for cell in summary[4]:
         cell.font = Font(bold=True)
     tables = all_tables(review)
     for table in tables:
-        summary.append([table.title, len(table.rows), sum(1 for row in table.rows if row.flagged)])
+        sheet_append(summary, [table.title, len(table.rows), sum(1 for row in table.rows if row.flagged)])
     summary.column_dimensions["A"].width = 60
     for table in tables:
         sheet = workbook.create_sheet(_sheet_name(table.title, used))
-        sheet.append([table.title])
+        sheet_append(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([table.caption])
+        sheet_append(sheet, [table.caption])
         if table.error:
-            sheet.append([table.error])
-        sheet.append([])
-        sheet.append(table.columns)
+            sheet_append(sheet, [table.error])
+        sheet_append(sheet, [])
+        sheet_append(sheet, table.columns)
         head = sheet.max_row
         for cell in sheet[head]:
             cell.font, cell.fill = Font(bold=True), HEAD_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([cell.value if cell.numeric or cell.value is not None else cell.text for cell in row.cells])
+            sheet_append(sheet, [cell.value if cell.numeric or cell.value is not None else cell.text for cell in row.cells])
             for cell, source in zip(sheet[sheet.max_row], row.cells, strict=True):
                 if source.numeric and source.kind in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[source.kind]

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -64,17 +65,28 @@ def test_the_statement_downloads_as_csv_and_pdf_with_name_period_and_balances(cl
     assert "2025-2026" in page and "5 000,00" in page
     response = client.get(reverse("portal:statement_csv", args=[party.pk]) + "?annee=2025")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == party.name
     assert rows[1][1] == "2025-2026"
-    assert rows[3][1] == "0.00"
-    assert rows[-1][1] == "5000.00"
+    assert rows[3][1] == "0,00"
+    assert rows[-1][1] == "5000,00"
     response = client.get(reverse("portal:statement_pdf", args=[party.pk]) + "?annee=2025")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     # A year nobody typed sensibly is not an error page.
     assert client.get(reverse("portal:statement", args=[party.pk]) + "?annee=abc").status_code == 200
     assert client.get(reverse("portal:statement", args=[party.pk]) + "?devise=XYZ").status_code == 404
+
+
+def test_the_statement_csv_follows_the_persons_dialect_and_never_hands_over_a_formula(client, party, world, member_a):
+    party.name = '=HYPERLINK("http://evil.example","x")'
+    party.save()
+    client.force_login(member_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("portal:statement_csv", args=[party.pk]) + "?annee=2025")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert (rows[3][1], rows[-1][1]) == ("0.00", "5000.00")
 
 
 def test_the_pdf_statement_draws_french_text(party, world):

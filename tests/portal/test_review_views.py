@@ -174,6 +174,14 @@ def test_xlsx_export_keeps_numbers_and_flags(client, territory, administrator):
     assert "above the tolerance" in first[-1]
 
 
+def test_xlsx_export_keeps_a_formula_in_a_party_name_as_text(client, territory, administrator):
+    Party.objects.filter(name="Partenaire 0").update(name='=HYPERLINK("http://evil.example","x")')
+    client.force_login(administrator)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("review:xlsx", args=[YEAR, YEAR + 1])).content))
+    cells = [cell for row in workbook["Locaux partagés"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+
+
 def test_pdf_export(client, territory, administrator):
     client.force_login(administrator)
     response = client.get(reverse("review:pdf", args=[YEAR, YEAR + 1]))

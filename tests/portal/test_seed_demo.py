@@ -37,7 +37,7 @@ def test_partners_scale_the_territory_up_for_benchmarks():
 
 
 def test_the_demo_statements_carry_exact_cents_with_no_float_noise(client):
-    """A partner's statement CSV of the demo reads 3123.63, never 3123.63000000000."""
+    """A partner's statement CSV of the demo reads 3123,63 in French (semicolons), never 3123.63000000000."""
     call_command("seed_demo")
     member = get_user_model().objects.get(username="mdj-sj")
     party = Party.objects.get(name="Maison des jeunes de Saint-Jérôme")
@@ -46,7 +46,8 @@ def test_the_demo_statements_carry_exact_cents_with_no_float_noise(client):
     for year in (2025, 2026):
         response = client.get(reverse("portal:statement_csv", args=[party.pk]) + f"?annee={year}")
         assert response.status_code == 200
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert response.content.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         amounts += [rows[3][1], rows[-1][1]] + [cell for row in rows[5:-1] for cell in row[4:6]]
     assert len(amounts) > 6
-    assert all(re.fullmatch(r"-?\d+[.,]\d{2}", amount) for amount in amounts), amounts
+    assert all(re.fullmatch(r"-?\d+,\d{2}", amount) for amount in amounts), amounts

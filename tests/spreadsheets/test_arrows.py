@@ -10,7 +10,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "spreadsheets"
 DOMAIN_APPS = {"ledger", "grants", "sharedcosts", "portal"}
-BASE_MODULES = {"reading", "formats", "widgets", "resources"}
+BASE_MODULES = {"reading", "widgets", "resources", "writing"}
 
 
 def _imported(path: Path) -> set[str]:

@@ -51,7 +51,7 @@ def test_the_same_expenses_twice_post_nothing_the_second_time(samples_imported, 
     assert Transaction.objects.count() == transactions and Expense.objects.count() == 3
 
 
-def test_dry_run_saves_nothing(db):
+def test_dry_run_saves_nothing(db, administrator):
     out = StringIO()
     call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--dry-run", stdout=out)
     assert "Essai à blanc : 3 ligne(s) seraient créées" in out.getvalue()
@@ -167,3 +167,26 @@ def test_allocations_and_disbursements_are_exported_and_never_imported(db, tmp_p
     (tmp_path / "versements.csv").write_text(out.getvalue(), encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_data", "versements", str(tmp_path / "versements.csv"), stdout=StringIO())
+
+
+def test_without_anyone_allowed_to_import_the_command_asks_who_imports(db, tmp_path):
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), stdout=StringIO())
+
+
+def test_a_blank_cell_keeps_the_stored_value_unless_the_command_is_told_to_erase(db, administrator, tmp_path):
+    Party.objects.create(name="A", kind="library", sector="sud", liaison_name="Julie")
+    path = _write(tmp_path, "nom;catégorie;secteur;personne-ressource\nA;library;nord;\n")
+    call_command("import_data", "partenaires", path, stdout=StringIO())
+    assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "Julie")
+    call_command("import_data", "partenaires", path, "--erase-blanks", stdout=StringIO())
+    assert Party.objects.values_list("sector", "liaison_name").get() == ("nord", "")
+
+
+def test_the_samples_import_in_their_numbered_order_on_top_of_the_demo(db, administrator):
+    call_command("seed_demo", stdout=StringIO())
+    for path in sorted(SAMPLES.iterdir()):
+        key = path.stem.split("-", 1)[1]  # 05b-depenses.xlsx: depenses
+        out = StringIO()
+        call_command("import_data", key, str(path), "--user", administrator.username, stdout=out, stderr=out)
+        assert "erreur" not in out.getvalue(), (path.name, out.getvalue())

@@ -2,6 +2,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from spreadsheets.reading import ImportFileError, table_read
@@ -116,3 +117,32 @@ def test_a_cached_value_with_float_noise_reads_as_the_cell_shows_it():
     sheet.append(["B", 1234.56 * 3])
     table = table_read(_workbook_bytes(book), "x.xlsx")
     assert [row[1] for row in table.dataset] == [Decimal("0.3"), Decimal("3703.68")]
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read():
+    data = "\ufeffnom\tcatégorie\tsecteur\r\nÉcole des Hauts\tlibrary\tsud\r\n".encode("utf-16-le")
+    assert data.startswith(b"\xff\xfe")
+    table = table_read(data, "export.txt")
+    assert table.dataset.headers == ["nom", "categorie", "secteur"]
+    assert list(table.dataset[0]) == ["École des Hauts", "library", "sud"]
+
+
+def test_a_tab_separated_utf8_file_is_read():
+    table = table_read("nom\tcatégorie\tsecteur\nA\tlibrary\tsud\n".encode())
+    assert list(table.dataset[0]) == ["A", "library", "sud"]
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40, "photo.csv"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "facture.csv"),
+        (bytes(range(256)) * 100, "programme.csv"),
+        (b"not a zip at all", "classeur.xlsx"),
+    ],
+)
+def test_a_file_that_is_not_a_spreadsheet_gets_one_short_message(data, name):
+    with translation.override("fr-ca"), pytest.raises(ImportFileError) as refused:
+        table_read(data, name)
+    assert str(refused.value).startswith("Ce fichier n’est pas un tableur")
+    assert len(str(refused.value)) < 100

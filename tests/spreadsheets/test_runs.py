@@ -1,7 +1,9 @@
 from django.utils import translation
+from moneyed import Money
 
 from ledger.models import Party
 from ledger.resources import PartyResource
+from spreadsheets.runs import file_export
 from spreadsheets.runs import file_import
 
 HEADER = "nom;catégorie;secteur\n"
@@ -15,7 +17,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(db):
 def test_dry_run_saves_nothing_then_confirm_saves(db):
     data = (HEADER + "Bibliothèque de Saint-Jérôme;Bibliothèque;Sud\n").encode()
     report = file_import(PartyResource(), data, dry_run=True)
-    assert report.ok and report.created == 1 and report.preview
+    assert report.ok and report.created == 1
     assert not Party.objects.exists()
     report = file_import(PartyResource(), data, dry_run=False)
     assert report.saved and Party.objects.get().kind == "library"
@@ -50,3 +52,27 @@ def test_a_french_decimal_split_by_commas_is_refused_not_truncated(db):
     assert [(e.row, e.column) for e in report.errors] == [(2, "")]
     assert message.startswith("Ligne 2") and "D2" in message
     assert not Party.objects.exists()
+
+
+def test_exports_write_amounts_and_dates_as_typed_cells_and_escape_formulas(db):
+    import io
+    from datetime import date
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+    from sharedcosts.models import CostPool
+    from sharedcosts.resources import CostPoolResource
+
+    CostPool.objects.create(
+        name="-1+cmd|' /C calc'!A0", kind="event", budgeted_cost=Money("3500.00", "CAD"), start_date=date(2025, 4, 1), end_date=date(2026, 3, 31)
+    )
+    sheet = load_workbook(io.BytesIO(file_export(CostPoolResource(), "xlsx"))).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2])}
+    assert (row["nom"].data_type, row["nom"].value) == ("s", "-1+cmd|' /C calc'!A0")
+    assert (row["coût budgété"].value, row["coût budgété"].number_format) == (3500, "#,##0.00")
+    assert row["début"].is_date
+    with translation.override("fr-ca"):
+        text = file_export(CostPoolResource()).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("'-1+cmd|' /C calc'!A0;event;3500,00;CAD;2025-04-01;2026-03-31")
+    assert file_import(CostPoolResource(), file_export(CostPoolResource()), dry_run=True).skipped == 1

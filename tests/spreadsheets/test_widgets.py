@@ -14,7 +14,6 @@ from spreadsheets.widgets import (
     MoneyAmountWidget,
     TextWidget,
     amount_sign_split,
-    escape_formula,
     parse_decimal,
 )
 
@@ -55,7 +54,7 @@ def test_more_than_two_decimals_is_refused():
 
 
 def test_money_is_written_as_an_amount_and_its_currency_in_their_own_columns():
-    assert MoneyAmountWidget().render(Money("1234.50", "CAD")) == "1234,50"
+    assert MoneyAmountWidget().render(Money("1234.50", "CAD")) == Decimal("1234.50")  # a number; the writer writes it
     assert MoneyAmountWidget().clean("1 234,50 $") == Decimal("1234.50")
     assert CurrencyWidget().render("CAD") == "CAD"
     assert CurrencyWidget().clean(" cad ") == "CAD"
@@ -82,7 +81,7 @@ def test_dates():
         widget.clean("2025-02-30")
     with pytest.raises(ValueError):
         widget.clean("April 1, 2025")
-    assert widget.render(date(2025, 4, 1)) == "2025-04-01"
+    assert widget.render(date(2025, 4, 1)) == date(2025, 4, 1)
 
 
 def test_booleans():
@@ -92,12 +91,8 @@ def test_booleans():
         BooleanWidget().clean("peut-être")
 
 
-def test_formulae_are_exported_harmlessly_and_read_back():
-    assert escape_formula('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
-    assert escape_formula("-12,50") == "-12,50"
-    assert escape_formula("@SUM(A1)").startswith("'")
-    text = TextWidget()
-    assert text.clean(text.render("=1+1")) == "=1+1"
+def test_a_formula_escaped_by_the_writer_is_read_back_as_written():
+    assert TextWidget().clean("'=1+1") == "=1+1"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ from spreadsheets.jobs import import_job_start
 from spreadsheets.registry import IMPORTABLE
 from spreadsheets.runs import file_import
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"  # the one that knows groups' permissions
+
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
@@ -19,17 +21,31 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and say what it would do; save nothing.")
         parser.add_argument(
+            "--erase-blanks", action="store_true", help="A blank cell erases the stored value (by default it leaves it)."
+        )
+        parser.add_argument(
             "--background",
             action="store_true",
             help="Queue the import as a Celery job; its progress and result are kept (admin: Imports).",
         )
-        parser.add_argument("--user", help="Username recorded as the one who imports (default: the first superuser).")
+        parser.add_argument(
+            "--user",
+            help="Who imports: the services check their role and record them. "
+            "Default: the first active person allowed to import (permission spreadsheets.add_importjob), by id.",
+        )
 
-    def handle(self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, **options) -> None:
-        users = get_user_model().objects
-        person = users.filter(username=user).first() if user else users.filter(is_superuser=True).order_by("pk").first()
-        if user and person is None:
-            raise CommandError(f"Unknown user {user!r}.")
+    def handle(
+        self, *args, model: str, file: str, dry_run: bool, user: str | None, background: bool, erase_blanks: bool, **options
+    ) -> None:
+        users = get_user_model()._default_manager
+        if user:
+            person = users.filter(username=user).first()
+            if person is None:
+                raise CommandError(f"Unknown user {user!r}.")
+        else:
+            person = users.with_perm("spreadsheets.add_importjob", backend=MODEL_BACKEND).order_by("pk").first()
+            if person is None:
+                raise CommandError("Nobody may import yet: name who imports with --user USERNAME.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -40,10 +56,13 @@ class Command(BaseCommand):
                 filename=path.name,
                 user=person,
                 dry_run=dry_run,
+                erase_blanks=erase_blanks,
             )
             self.stdout.write(f"Import job {job.pk} queued.")
             return
-        report = file_import(IMPORTABLE[model](), path.read_bytes(), path.name, dry_run=dry_run, user=person)
+        report = file_import(
+            IMPORTABLE[model](), path.read_bytes(), path.name, dry_run=dry_run, user=person, erase_blanks=erase_blanks
+        )
         for error in report.errors:
             self.stderr.write(str(error))
         if report.errors:
