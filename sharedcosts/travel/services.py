@@ -262,11 +262,7 @@ def travel_equalise(
         Expense.objects.bulk_create(expenses)
         results = transactions_post(
             requests=[
-                expense_posting_request(
-                    expense=expense,
-                    posted_by=prepared_by,
-                    idempotency_key=f"travel:{equalisation.pk}:party:{expense.payer_id}",
-                )
+                expense_posting_request(expense=expense, posted_by=prepared_by)
                 for expense in expenses
             ]
         )
