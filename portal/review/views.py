@@ -23,7 +23,7 @@ from ledger.roles import is_administrator
 from portal.review.composition import ReviewError, fairness_review, review_what_if, review_years
 from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
 from portal.review.formats import money, ratio
-from portal.review.tables import pool_table, review_tables
+from portal.review.tables import fold_css, pool_table, review_tables
 from sharedcosts.allocation import RULES
 from sharedcosts.fairness import rule_params_parse
 from sharedcosts.models import RULE_LABELS, CostPool
@@ -107,12 +107,17 @@ def review_page(request: HttpRequest, year: int) -> HttpResponse:
         return render(request, "portal/review/review.html", context, status=404)
     context.update(_what_if_context(request, year))
     tables = review_tables(review)
+    # One pool's detail at a time (its charts, table and what-if): with 50 pools
+    # of 500 parties, all of them would make a page of megabytes.
+    opened = request.GET.get("regroupement") or request.GET.get("pool", "")
     pools = []
     for pool_review, table in zip(review.pools, tables["pools"], strict=True):
         pools.append(
             {
                 "review": pool_review,
                 "table": table,
+                "flagged": sum(1 for row in table.rows if row.flagged),
+                "opened": str(pool_review.pool.pk) == opened,
                 "params_json": json.dumps(pool_review.pool.rule_params or {}, ensure_ascii=False),
             }
         )
@@ -122,6 +127,7 @@ def review_page(request: HttpRequest, year: int) -> HttpResponse:
         tables=tables,
         pools=pools,
         flagged=flagged,
+        fold_css=fold_css(),
         rules=[(rule, str(RULE_LABELS.get(rule, rule))) for rule in RULES],
     )
     return render(request, "portal/review/review.html", context)
