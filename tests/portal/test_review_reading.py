@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ledger.models import Party, PartyKind, Sector
 from portal.review.charts import WIDTH, Bar, effort_chart, share_chart
 from portal.review.exports import _sheet_name
-from sharedcosts.models import CostPool, Participation, PoolKind
+from sharedcosts.models import CostPool, MeansDeclaration, Participation, PoolKind
 
 from ..sharedcosts.conftest import cad, declare
 
@@ -109,3 +109,32 @@ def test_chart_figures_and_long_titles_stay_inside_the_chart():
         assert ">secteur du territoire</text>" in svg
         assert "Carrefour jeunesse-emploi des" in svg and "Hautes-Laurentides</tspan>" in svg
     assert 'text-anchor="end" fill="#ffffff" font-weight="bold">6,76 ⚠ hors tolérance</text>' in effort
+
+
+@pytest.mark.django_db
+def test_the_page_of_a_year_of_500_parties_stays_under_one_megabyte(client, administrator):
+    """As bench/review.py's year: 500 parties, 50 pools of 50 participants; each pool's detail on its own."""
+    kinds, sectors = PartyKind.values, Sector.values
+    parties = Party.objects.bulk_create(
+        Party(name=f"Partenaire du banc d’essai {i:04d}", kind=kinds[i % len(kinds)], sector=sectors[i % len(sectors)])
+        for i in range(500)
+    )
+    MeansDeclaration.objects.bulk_create(
+        MeansDeclaration(party=party, value=Decimal(60_000 + (i * 7_919) % 2_000_000), as_of=date(2025, 3, 31), source="États financiers")
+        for i, party in enumerate(parties)
+    )
+    pools = CostPool.objects.bulk_create(
+        CostPool(kind=PoolKind.PREMISES, name=f"Regroupement {n:02d}", budgeted_cost=cad("50000.00"),
+                 start_date=date(2025, 4, 1), end_date=date(2026, 3, 31), rule="proportional")
+        for n in range(50)
+    )
+    Participation.objects.bulk_create(
+        Participation(pool=pool, party=parties[(n * 10 + i) % 500]) for n, pool in enumerate(pools) for i in range(50)
+    )
+    client.force_login(administrator)
+    url = reverse("review:year", args=[YEAR])
+    page = client.get(url).content
+    detail = client.get(url, {"regroupement": pools[0].pk}).content
+    assert len(page) < 1_000_000, len(page)
+    assert len(detail) < 1_000_000, len(detail)
+    assert b'id="what-if-%d"' % pools[0].pk in detail
