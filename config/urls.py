@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 admin.site.site_header = _("Aire ouverte · back office")
 admin.site.site_title = _("Aire ouverte · back office")
 admin.site.index_title = _("Partnership books")
+# The lists need the width: the models are one click away on the index and the dashboard.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

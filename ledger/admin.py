@@ -11,6 +11,7 @@ from moneyed import Money
 
 from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
+from ledger.admin_lists import french_order
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
@@ -35,6 +36,8 @@ class PartyAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [PartyResource]
     list_display = ["name", "kind", "sector", "liaison_name", "is_active"]
     list_filter = ["kind", "sector", "is_active"]
+    # The lists that filter by a party and its autocomplete follow this order too.
+    ordering = [french_order("name"), "name"]
     search_fields = ["name", "liaison_name", "liaison_email"]
     inlines = [MembershipInline]
     readonly_fields = ["balances"]

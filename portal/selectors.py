@@ -188,6 +188,15 @@ def pool_rows(party: Party) -> list[PoolRow]:
     return rows
 
 
+def pools_position(rows: list[PoolRow]) -> list[Money]:
+    """The party's position across all its pools: the sum of its balances, one amount per currency."""
+    totals: dict[str, Money] = {}
+    for row in rows:
+        code = row.balance.currency.code
+        totals[code] = totals[code] + row.balance if code in totals else row.balance
+    return [totals[code] for code in sorted(totals)]
+
+
 def party_currencies(party: Party) -> list[str]:
     currencies = set(party.accounts.values_list("currency", flat=True))
     return sorted(currencies) or ["CAD"]

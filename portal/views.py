@@ -34,7 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
     parties = list(selectors.parties_for_user(request.user).order_by("name"))
     if len(parties) == 1 and not selectors.is_staff_viewer(request.user):
         return redirect("portal:party", party_id=parties[0].pk)
-    return render(request, "portal/choose.html", {"parties": parties})
+    # A member's few organisations each with its position across its pools; staff see every party, by name only.
+    positions = {} if selectors.is_staff_viewer(request.user) else {
+        party.pk: selectors.pools_position(selectors.pool_rows(party)) for party in parties
+    }
+    choices = [{"party": party, "position": positions.get(party.pk)} for party in parties]
+    return render(request, "portal/choose.html", {"parties": parties, "choices": choices})
 
 
 @login_required
@@ -47,6 +52,7 @@ def party_home(request: HttpRequest, party_id: int) -> HttpResponse:
         {"requirement": requirement, "state": selectors.report_state(requirement, today)} for requirement in requirements
     ]
     current_year = FiscalPeriod.year_of(today)
+    pools = selectors.pool_rows(party)
     context = {
         "party": party,
         "today": today,
@@ -55,7 +61,8 @@ def party_home(request: HttpRequest, party_id: int) -> HttpResponse:
         "held": selectors.held_instalments(party, requirements, today),
         "reports_open": [r for r in reports if r["state"] in ("late", "due", "changes_requested")],
         "reports_done": [r for r in reports if r["state"] in ("submitted", "accepted")],
-        "pools": selectors.pool_rows(party),
+        "pools": pools,
+        "pools_position": selectors.pools_position(pools),
         "years": [current_year - offset for offset in range(3)],
         "members": Membership.objects.filter(party=party).select_related("user").order_by("user__last_name"),
     }

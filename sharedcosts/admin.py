@@ -14,6 +14,7 @@ from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMix
 
 from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
+from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.models import Party
 from ledger.money import money_format
 from ledger.money_input import MONEY_INPUT
@@ -200,7 +201,8 @@ class AllocationShareInline(admin.TabularInline):
 class AllocationAdmin(HistoryAdmin):
     """Allocations are made by the compute action and never edited."""
 
-    list_display = ["pool", "version", "status", "total", "prepared_by", "approved_by", "posted_at"]
+    list_display = ["pool", "version", "status", "total_money", "prepared_by", "approved_by", "posted_at"]
+    total_money = money_column("total", gettext_lazy("total"))
     list_filter = ["status", "pool__kind"]
     list_select_related = ["pool", "prepared_by", "approved_by"]
     search_fields = ["pool__name"]
@@ -269,16 +271,30 @@ class PostedReadOnlyMixin:
 
 
 @admin.register(Expense)
-class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
     formfield_overrides = MONEY_INPUT
     resource_classes = [ExpenseResource]
-    list_display = ["vendor", "pool", "payer", "date", "amount", "is_posted"]
+    list_display = ["vendor_short", "pool_name", "payer_name", "date", "amount_money", "is_posted"]
+    money_totals = [("amount", gettext_lazy("amount"))]
+    amount_money = money_column("amount", gettext_lazy("amount"))
     list_filter = ["pool", "payer", "date"]
     search_fields = ["vendor", "description", "pool__name", "payer__name"]
     autocomplete_fields = ["payer"]
     list_select_related = ["pool", "payer"]
     posted_fields = ["pool", "payer", "vendor", "date", "amount", "description", "document"]
     actions = ["post"]
+
+    @admin.display(description=gettext_lazy("vendor"), ordering="vendor")
+    def vendor_short(self, expense: Expense) -> str:
+        return short_text(expense.vendor)
+
+    @admin.display(description=gettext_lazy("pool"), ordering="pool__name")
+    def pool_name(self, expense: Expense) -> str:
+        return expense.pool.name
+
+    @admin.display(description=gettext_lazy("payer"), ordering="payer__name")
+    def payer_name(self, expense: Expense) -> str:
+        return expense.payer.name
 
     @admin.display(description=gettext_lazy("posted"), boolean=True)
     def is_posted(self, expense: Expense) -> bool:
@@ -296,10 +312,12 @@ class ExpenseAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(InKindContribution)
-class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+class InKindContributionAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
     formfield_overrides = MONEY_INPUT
     resource_classes = [InKindContributionResource]
-    list_display = ["description", "pool", "party", "date", "value", "is_posted"]
+    list_display = ["description", "pool", "party", "date", "value_money", "is_posted"]
+    money_totals = [("value", gettext_lazy("value"))]
+    value_money = money_column("value", gettext_lazy("value"))
     list_filter = ["pool", "party"]
     search_fields = ["description", "justification", "pool__name", "party__name"]
     autocomplete_fields = ["party"]
@@ -325,7 +343,7 @@ class InKindContributionAdmin(ImportExportMixin, PostedReadOnlyMixin, admin.Mode
 @admin.register(MeansDeclaration)
 class MeansDeclarationAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [MeansDeclarationResource]
-    list_display = ["party", "measure", "measure_name", "value", "as_of", "source", "declared_at"]
+    list_display = ["party", "measure", "measure_name", "value", "as_of", "source"]
     list_filter = ["measure", "as_of", "party__kind", "party__sector"]
     search_fields = ["party__name", "source", "measure_name"]
     autocomplete_fields = ["party"]

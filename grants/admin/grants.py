@@ -25,6 +25,7 @@ from grants.services import (
 )
 from ledger.admin_actions import each_selected
 from ledger.admin_history import HistoryAdmin
+from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
 from ledger.money_input import MONEY_INPUT
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
@@ -82,10 +83,11 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(Grant)
-class GrantAdmin(ImportExportMixin, HistoryAdmin):
+class GrantAdmin(MoneyTotalsMixin, ImportExportMixin, HistoryAdmin):
     formfield_overrides = MONEY_INPUT
     resource_classes = [GrantResource]
-    list_display = ["title", "party", "programme", "purpose", "amount", "start_date", "end_date", "status"]
+    list_display = ["title_short", "party_name", "amount_money", "start_date", "end_date", "status"]
+    money_totals = [("amount", gettext_lazy("amount"))]
     list_filter = ["status", "purpose", "programme", "frequency"]
     search_fields = ["title", "party__name", "programme__name"]
     list_select_related = ["party", "programme"]
@@ -110,6 +112,16 @@ class GrantAdmin(ImportExportMixin, HistoryAdmin):
         "cancelled_at",
         "cancel_reason",
     ]
+
+    amount_money = money_column("amount", gettext_lazy("amount"))
+
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def title_short(self, grant: Grant) -> str:
+        return short_text(grant.title, words=8)
+
+    @admin.display(description=gettext_lazy("party"), ordering="party__name")
+    def party_name(self, grant: Grant) -> str:
+        return grant.party.name
 
     def get_form(self, request: HttpRequest, obj: Grant | None = None, change: bool = False, **kwargs):
         if obj is None:

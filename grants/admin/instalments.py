@@ -1,29 +1,63 @@
 """The instalments' screen: each payment of a grant, paid now by hand or its payment reversed."""
 
+from datetime import timedelta
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grants.models import Instalment
+from grants.models import Instalment, InstalmentStatus
 from grants.services import instalment_pay, instalment_reverse_payment
 from ledger.admin_actions import each_selected, refusal_report
 from ledger.admin_history import HistoryAdmin
+from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
 from ledger.money_input import MONEY_INPUT
 from ledger.roles import is_staff_member
 
 
+UNPAID = [InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FAILED]
+
+
+class DueFilter(admin.SimpleListFilter):
+    """What finance staff look for first: what is paid soon, what is held, what is late."""
+
+    title = gettext_lazy("due")
+    parameter_name = "echeance"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return [
+            ("30-jours", _("in the next 30 days")),
+            ("retenus", _("held")),
+            ("en-retard", _("overdue")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Instalment]) -> QuerySet[Instalment]:
+        today = timezone.localdate()
+        if self.value() == "30-jours":
+            return queryset.filter(status__in=UNPAID, due_date__range=(today, today + timedelta(days=30)))
+        if self.value() == "retenus":
+            return queryset.filter(status=InstalmentStatus.HELD)
+        if self.value() == "en-retard":
+            return queryset.filter(status__in=UNPAID, due_date__lt=today)
+        return queryset
+
+
 @admin.register(Instalment)
-class InstalmentAdmin(HistoryAdmin):
+class InstalmentAdmin(MoneyTotalsMixin, HistoryAdmin):
     formfield_overrides = MONEY_INPUT
-    list_display = ["grant", "sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction"]
-    list_filter = ["status", "grant__programme"]
+    list_display = ["grant_name", "party_name", "sequence", "due_date", "amount_money", "status", "why"]
+    list_display_links = ["grant_name"]
+    list_filter = [DueFilter, "status", "grant__programme"]
+    ordering = ["due_date", "grant__title", "sequence"]
+    money_totals = [("amount", gettext_lazy("amount"))]
     search_fields = ["grant__title", "grant__party__name"]
     date_hierarchy = "due_date"
-    list_select_related = ["grant__party", "transaction"]
+    list_select_related = ["grant__party"]
     readonly_fields = [
         "grant",
         "sequence",
@@ -36,6 +70,21 @@ class InstalmentAdmin(HistoryAdmin):
         "paid_at",
     ]
     actions = ["pay_now", "reverse_payments"]
+
+    amount_money = money_column("amount", gettext_lazy("amount"))
+
+    @admin.display(description=gettext_lazy("grant"), ordering="grant__title")
+    def grant_name(self, instalment: Instalment) -> str:
+        return short_text(instalment.grant.title, words=8)
+
+    @admin.display(description=gettext_lazy("party"), ordering="grant__party__name")
+    def party_name(self, instalment: Instalment) -> str:
+        return instalment.grant.party.name
+
+    @admin.display(description=gettext_lazy("why"))
+    def why(self, instalment: Instalment) -> str:
+        """Why it is held or why its payment failed, in its first words."""
+        return short_text(instalment.hold_reason or instalment.failure_reason, words=10)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,6 +11,7 @@ from grants.resources import FundingProgrammeResource
 from grants.selectors import amounts_of, programmes_with_amounts
 from grants.services import programme_create
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
+from ledger.admin_lists import amount_html
 from ledger.money import money_format
 from ledger.money_input import MONEY_INPUT
 
@@ -19,7 +20,7 @@ from ledger.money_input import MONEY_INPUT
 class FundingProgrammeAdmin(ImportExportMixin, admin.ModelAdmin):
     formfield_overrides = MONEY_INPUT
     resource_classes = [FundingProgrammeResource]
-    list_display = ["name", "fiscal_year", "envelope", "committed", "disbursed", "available", "holds_on_overdue_report"]
+    list_display = ["name", "fiscal_year", "envelope", "committed", "disbursed", "available", "holds"]
     list_filter = ["fiscal_year", "holds_on_overdue_report"]
     search_fields = ["name"]
     readonly_fields = ["fund_account", "envelope", "committed", "disbursed", "available"]
@@ -60,16 +61,20 @@ class FundingProgrammeAdmin(ImportExportMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("envelope"), ordering="amount")
     def envelope(self, programme: FundingProgramme) -> str:
-        return money_format(programme.amount)
+        return amount_html(programme.amount)
 
     @admin.display(description=gettext_lazy("committed"), ordering="committed_total")
     def committed(self, programme: FundingProgramme) -> str:
-        return money_format(self._amounts(programme).committed)
+        return amount_html(self._amounts(programme).committed)
 
     @admin.display(description=gettext_lazy("disbursed"), ordering="disbursed_total")
     def disbursed(self, programme: FundingProgramme) -> str:
-        return money_format(self._amounts(programme).disbursed)
+        return amount_html(self._amounts(programme).disbursed)
 
     @admin.display(description=gettext_lazy("available"))
     def available(self, programme: FundingProgramme) -> str:
-        return money_format(self._amounts(programme).available)
+        return amount_html(self._amounts(programme).available)
+
+    @admin.display(description=gettext_lazy("holds if late"), boolean=True, ordering="holds_on_overdue_report")
+    def holds(self, programme: FundingProgramme) -> bool:
+        return programme.holds_on_overdue_report

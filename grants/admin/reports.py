@@ -17,6 +17,7 @@ from grants.selectors import report_spending_lines
 from grants.services import report_accept, report_request_changes
 from ledger.errors import DomainError
 from ledger.money import money_format
+from ledger.admin_lists import short_text
 from ledger.words import file_size_words
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 from ledger.roles import is_staff_member
@@ -25,12 +26,21 @@ from ledger.roles import is_staff_member
 @admin.register(ReportRequirement)
 class ReportRequirementAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [ReportRequirementResource]
-    list_display = ["grant", "kind", "content", "due_date", "report_status"]
+    list_display = ["grant_name", "party_name", "kind", "content", "due_date", "report_status"]
+    list_display_links = ["grant_name"]
     list_filter = ["kind", "content", "grant__programme"]
     search_fields = ["grant__title", "grant__party__name"]
     date_hierarchy = "due_date"
     list_select_related = ["grant__party", "report"]
     autocomplete_fields = ["grant"]
+
+    @admin.display(description=gettext_lazy("grant"), ordering="grant__title")
+    def grant_name(self, requirement: ReportRequirement) -> str:
+        return short_text(requirement.grant.title, words=8)
+
+    @admin.display(description=gettext_lazy("party"), ordering="grant__party__name")
+    def party_name(self, requirement: ReportRequirement) -> str:
+        return requirement.grant.party.name
 
     @admin.display(description=gettext_lazy("report"))
     def report_status(self, requirement: ReportRequirement) -> str:
@@ -81,7 +91,8 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(ProjectReport)
 class ProjectReportAdmin(admin.ModelAdmin):
-    list_display = ["requirement", "party", "status", "version_count", "submitted_at", "review_link"]
+    list_display = ["grant_name", "kind", "party", "status", "version_count", "submitted_at", "review_link"]
+    list_display_links = ["grant_name"]
     list_filter = ["status", "requirement__kind", "requirement__grant__programme"]
     search_fields = ["requirement__grant__title", "requirement__grant__party__name"]
     list_select_related = ["requirement__grant__party"]
@@ -108,6 +119,14 @@ class ProjectReportAdmin(admin.ModelAdmin):
             "<table><tbody>{}</tbody></table>",
             format_html_join("", '<tr><td>{}</td><td class="amount">{}</td></tr>', ((label, money_format(amount)) for label, amount in lines)),
         )
+
+    @admin.display(description=gettext_lazy("grant"), ordering="requirement__grant__title")
+    def grant_name(self, report: ProjectReport) -> str:
+        return short_text(report.requirement.grant.title, words=8)
+
+    @admin.display(description=gettext_lazy("report"), ordering="requirement__kind")
+    def kind(self, report: ProjectReport) -> str:
+        return report.requirement.get_kind_display()
 
     @admin.display(description=gettext_lazy("party"))
     def party(self, report: ProjectReport) -> str:

@@ -6,6 +6,7 @@ reads in black and white print), and no script. The page puts the same
 figures in a table beside each chart.
 """
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,11 @@ LABEL_W = 240
 RIGHT_PAD = 130
 ROW_H = 30
 TOP = 56
+# Widths of an average character of DejaVu Sans at the chart's sizes: labels are
+# placed and titles wrapped with them, so that no text runs past the chart.
+CHAR_W = 7.4
+TITLE_CHAR_W = 9.6
+TITLE_LINE_H = 19
 
 
 @dataclass(frozen=True)
@@ -32,13 +38,38 @@ class Bar:
     flagged: bool
 
 
-def _label(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _party_label(text: str, *, y: int) -> str:
+    """A party's name left of its bars, on two lines when it is long; past two lines it ends with "…"."""
+    lines = textwrap.wrap(text, width=int((LABEL_W - 12) / CHAR_W), max_lines=2, placeholder="…") or [""]
+    if len(lines) == 1:
+        return f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end" fill="#1b1f24">{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{LABEL_W - 8}" y="{y + 11 + index * 13}">{escape(line)}</tspan>' for index, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" fill="#1b1f24">{spans}</text>'
+
+
+def _title_lines(title: str) -> list[str]:
+    return textwrap.wrap(title, width=int((WIDTH - 16) / TITLE_CHAR_W)) or [""]
+
+
+def _value_label(*, end: float, y: float, text: str, weight: str = "") -> str:
+    """The figure after its bar, or inside the bar's end in white when it would run past the chart."""
+    if end + 4 + len(text) * CHAR_W <= WIDTH - 4:
+        return f'<text x="{end + 4:.1f}" y="{y}" fill="#1b1f24"{weight}>{escape(text)}</text>'
+    return f'<text x="{end - 4:.1f}" y="{y}" text-anchor="end" fill="#ffffff"{weight}>{escape(text)}</text>'
 
 
 def _open(uid: str, title: str, desc: str, height: int) -> list[str]:
+    """The chart's frame and title; a title of two lines pushes the drawing down (``<g>`` closed by ``_close``)."""
+    lines = _title_lines(title)
+    extra = (len(lines) - 1) * TITLE_LINE_H
+    heading = "".join(
+        f'<text x="8" y="{20 + index * TITLE_LINE_H}" font-size="15" font-weight="bold" fill="#1b1f24">{escape(line)}</text>'
+        for index, line in enumerate(lines)
+    )
     return [
-        f'<svg class="review-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="review-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height + extra}" '
         f'width="100%" role="img" aria-labelledby="{uid}-title {uid}-desc" font-family="DejaVu Sans, Verdana, sans-serif" font-size="12">',
         f'<title id="{uid}-title">{escape(title)}</title>',
         f'<desc id="{uid}-desc">{escape(desc)}</desc>',
@@ -46,9 +77,14 @@ def _open(uid: str, title: str, desc: str, height: int) -> list[str]:
         f'<pattern id="{uid}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">'
         '<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#0b5d57" stroke-width="3"/></pattern>'
         "</defs>",
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="8" y="20" font-size="15" font-weight="bold" fill="#1b1f24">{escape(title)}</text>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height + extra}" fill="#ffffff"/>',
+        heading,
+        f'<g transform="translate(0 {extra})">',
     ]
+
+
+def _close() -> str:
+    return "</g></svg>"
 
 
 def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
@@ -67,7 +103,7 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
     for index, bar in enumerate(bars):
         y = TOP + index * ROW_H
         out.append(f'<g><title>{escape(bar.label)}</title>')
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end" fill="#1b1f24">{escape(_label(bar.label))}</text>')
+        out.append(_party_label(bar.label, y=y))
         for offset, value, fill, stroke in (
             (2, bar.means_share, f"url(#{uid}-hatch)", "#0b5d57"),
             (15, bar.cost_share, "#1b1f24", "#1b1f24"),
@@ -78,13 +114,13 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
             w = float(value / scale_max) * plot_w
             out.append(
                 f'<rect x="{LABEL_W}" y="{y + offset}" width="{w:.1f}" height="11" fill="{fill}" stroke="{stroke}" stroke-width="0.8"/>'
-                f'<text x="{LABEL_W + w + 4:.1f}" y="{y + offset + 10}" fill="#1b1f24">{escape(percent(value))}</text>'
+                + _value_label(end=LABEL_W + w, y=y + offset + 10, text=percent(value))
             )
         out.append("</g>")
     out.append(
         f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{height - 26}" stroke="#4a5360" stroke-width="1"/>'
     )
-    out.append("</svg>")
+    out.append(_close())
     return mark_safe("".join(out))
 
 
@@ -122,7 +158,7 @@ def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, hig
     for index, bar in enumerate(shown):
         y = TOP + index * ROW_H
         out.append(f'<g><title>{escape(bar.label)}</title>')
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end" fill="#1b1f24">{escape(_label(bar.label))}</text>')
+        out.append(_party_label(bar.label, y=y))
         if bar.effort_ratio is None:
             out.append(f'<text x="{LABEL_W + 4}" y="{y + 17}" fill="#4a5360">{escape(_("no ratio"))}</text></g>')
             continue
@@ -133,9 +169,9 @@ def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, hig
         weight = ' font-weight="bold"' if bar.flagged else ""
         out.append(
             f'<rect x="{LABEL_W}" y="{y + 6}" width="{end - LABEL_W:.1f}" height="14" fill="{fill}"{outline}/>'
-            f'<text x="{end + 4:.1f}" y="{y + 17}" fill="#1b1f24"{weight}>'
-            f"{escape(ratio(bar.effort_ratio) + mark)}</text></g>"
+            + _value_label(end=end, y=y + 17, text=ratio(bar.effort_ratio) + mark, weight=weight)
+            + "</g>"
         )
     out.append(f'<line x1="{LABEL_W}" y1="{bottom}" x2="{WIDTH - RIGHT_PAD}" y2="{bottom}" stroke="#4a5360"/>')
-    out.append("</svg>")
+    out.append(_close())
     return mark_safe("".join(out))

@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from ledger.dates import date_words
 from portal.pdf import escape
@@ -34,11 +34,24 @@ FLAG_FILL = PatternFill("solid", fgColor="FDECEC")
 HEAD_FILL = PatternFill("solid", fgColor="DCE7E6")
 
 
+SHEET_NAME_LIMIT = 31  # Excel's
+
+
+def _words_within(text: str, limit: int) -> str:
+    """``text`` cut at the last whole word that fits in ``limit`` characters (at ``limit`` if one word is longer)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,·—-")
+    return cut if 0 < len(cut) <= limit else text[:limit]
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "-", title)[:28].strip() or "-"
+    """A sheet's name: the table's short name, whole words, distinct from the others (numbered if it must be)."""
+    base = _words_within(re.sub(r"[\[\]:*?/\\]", "-", title).strip(" '") or "-", SHEET_NAME_LIMIT)
     name, n = base, 2
     while name.casefold() in used:
-        name = f"{base[:25]} ({n})"
+        suffix = f" ({n})"
+        name = _words_within(base, SHEET_NAME_LIMIT - len(suffix)) + suffix
         n += 1
     used.add(name.casefold())
     return name
@@ -61,7 +74,7 @@ def review_xlsx_bytes(review: Review) -> bytes:
         sheet_append(summary, [table.title, len(table.rows), sum(1 for row in table.rows if row.flagged)])
     summary.column_dimensions["A"].width = 60
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        sheet = workbook.create_sheet(_sheet_name(table.sheet or table.title, used))
         sheet_append(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet_append(sheet, [table.caption])
@@ -102,16 +115,45 @@ def _fonts() -> None:
     _FONTS_READY = True
 
 
+CELL_PADDING = 12  # a table cell's left and right padding, 6 pt each (ReportLab's default)
+HEADING_ROOM = 40 * mm  # a heading starts a new page unless its caption, the table's header and a few rows fit below it
+
+
+def _widest_word(text: str, style: ParagraphStyle) -> float:
+    return max((pdfmetrics.stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0)
+
+
+def _column_widths(table: Table, styles: dict[str, ParagraphStyle], width: float) -> list[float]:
+    """Each column as wide as its longest word (and its widest amount, kept on one line); what is left goes to the columns of words.
+
+    Headers then wrap between words, never inside one ("Contribution en nature", not "Contributio n").
+    """
+    cell = styles["cell"]
+    floors, wordy = [], []
+    for index, column in enumerate(table.columns):
+        cells = [row.cells[index] for row in table.rows]
+        amounts = [c.text for c in cells if c.numeric and c.kind != "number"]
+        words = [c.text for c in cells if not c.numeric or c.kind == "number"]
+        floor = max(
+            [_widest_word(column, styles["head"])]
+            + [pdfmetrics.stringWidth(text, cell.fontName, cell.fontSize) for text in amounts]
+            + [_widest_word(text, cell) for text in words]
+        )
+        floors.append(floor + CELL_PADDING)
+        wordy.append(bool(words) or not cells)
+    spare = width - sum(floors)
+    if spare < 0:
+        return [floor * width / sum(floors) for floor in floors]
+    share = spare / max(sum(wordy), 1)
+    return [floor + (share if is_wordy else 0) for floor, is_wordy in zip(floors, wordy, strict=True)]
+
+
 def _pdf_table(table: Table, styles: dict[str, ParagraphStyle], width: float) -> list:
     cell_style, head_style, num_style = styles["cell"], styles["head"], styles["num"]
     data = [[Paragraph(escape(column), head_style) for column in table.columns]]
     for row in table.rows:
         data.append([Paragraph(escape(cell.text), num_style if cell.numeric else cell_style) for cell in row.cells])
-    count = len(table.columns)
-    wide = 3
-    unit = width / (count - 2 + 2 * wide)
-    widths = [unit * wide] + [unit] * (count - 2) + [unit * wide]
-    grid = LongTable(data, colWidths=widths, repeatRows=1)
+    grid = LongTable(data, colWidths=_column_widths(table, styles, width), repeatRows=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dce7e6")),
@@ -129,7 +171,7 @@ def _pdf_table(table: Table, styles: dict[str, ParagraphStyle], width: float) ->
         parts.append(Paragraph(escape(table.note), styles["small"]))
     if table.error:
         parts.append(Paragraph(escape(table.error), styles["cell"]))
-    return [KeepTogether(parts), Spacer(1, 2 * mm), grid, Spacer(1, 6 * mm)]
+    return [CondPageBreak(HEADING_ROOM), KeepTogether(parts), Spacer(1, 2 * mm), grid, Spacer(1, 6 * mm)]
 
 
 def review_pdf_bytes(review: Review) -> bytes:
@@ -141,7 +183,7 @@ def review_pdf_bytes(review: Review) -> bytes:
         "small": ParagraphStyle("small", fontName="Vera", fontSize=7.5, leading=9.5, textColor=colors.HexColor("#4a5360")),
         "cell": ParagraphStyle("cell", fontName="Vera", fontSize=6.5, leading=8),
         "num": ParagraphStyle("num", fontName="Vera", fontSize=6.5, leading=8, alignment=2),
-        "head": ParagraphStyle("head", fontName="Vera-Bold", fontSize=6.5, leading=8),
+        "head": ParagraphStyle("head", fontName="Vera-Bold", fontSize=6.5, leading=8, splitLongWords=0),
     }
     buffer = io.BytesIO()
     title = _("Fairness review of the fiscal year %(period)s") % {"period": review.period}

@@ -47,6 +47,11 @@ class Table:
     bars: list[Bar] = field(default_factory=list)
     note: str = ""
     error: str = ""
+    sheet: str = ""  # the spreadsheet's name for it: short (31 characters at most) and distinct
+
+    @property
+    def css(self) -> str:
+        return "review-table--parties" if len(self.columns) == len(party_columns()) else "review-table--groups"
 
     @property
     def rows_html(self) -> SafeString:
@@ -57,7 +62,9 @@ class Table:
             out.append('<tr class="flagged">' if row.flagged else "<tr>")
             out.append(f'<th scope="row">{escape(cells[0].text)}</th>')
             for cell in cells[1:-1]:
-                out.append(f'<td class="num">{escape(cell.text)}</td>' if cell.numeric else f"<td>{escape(cell.text)}</td>")
+                # A declaration of means is a figure with its source and date: it wraps, where amounts stay on one line.
+                css = "num wrap" if cell.kind == "number" else "num" if cell.numeric else ""
+                out.append(f'<td class="{css}">{escape(cell.text)}</td>' if css else f"<td>{escape(cell.text)}</td>")
             last = escape(cells[-1].text)
             if row.flagged:
                 last = f'<span class="flag-text"><span aria-hidden="true">⚠ </span>{last}</span>'
@@ -104,6 +111,16 @@ class Table:
             low=self.low,
             high=self.high,
         )
+
+
+def fold_css() -> SafeString:
+    """On a phone a review row becomes a card: each figure after its column's name (CSS, not repeated in every cell)."""
+    rules = []
+    for css, columns in (("review-table--parties", party_columns()), ("review-table--groups", group_columns(""))):
+        for index, column in enumerate(columns[1:], start=2):
+            label = column.replace("\\", "").replace('"', "'").replace("<", "")
+            rules.append(f'.{css} tbody > tr > :nth-child({index})::before {{ content: "{label}"; }}')
+    return mark_safe("@media (max-width: 48rem) {" + " ".join(rules) + "}")
 
 
 def _money(value) -> Cell:
@@ -201,6 +218,7 @@ def pool_table(review: PoolFairness) -> Table:
     return Table(
         uid=f"pool-{pool.pk}",
         title=pool.name,
+        sheet=pool.name,
         caption=caption,
         columns=party_columns(),
         rows=[_party_row(line) for line in review.lines],
@@ -211,7 +229,7 @@ def pool_table(review: PoolFairness) -> Table:
     )
 
 
-def group_table(group: GroupReview, *, uid: str, title: str, first: str, by_party: bool) -> Table:
+def group_table(group: GroupReview, *, uid: str, title: str, sheet: str, first: str, by_party: bool) -> Table:
     caption = _("All pools of the year in %(currency)s · cost %(total)s · tolerance %(low)s to %(high)s") % {
         "currency": group.currency,
         "total": money(group.total),
@@ -221,6 +239,7 @@ def group_table(group: GroupReview, *, uid: str, title: str, first: str, by_part
     return Table(
         uid=f"{uid}-{group.currency.lower()}",
         title=title,
+        sheet=f"{sheet} {group.currency}",
         caption=caption,
         columns=party_columns() if by_party else group_columns(first),
         rows=[(_party_row if by_party else _group_row)(line) for line in group.lines],
@@ -237,15 +256,19 @@ def group_table(group: GroupReview, *, uid: str, title: str, first: str, by_part
 def review_tables(review: Review) -> dict[str, list[Table]]:
     return {
         "overall": [
-            group_table(g, uid="all", title=_("All pools, by party"), first=_("Party"), by_party=True)
+            group_table(g, uid="all", title=_("All pools, by party"), sheet=_("By party"), first=_("Party"), by_party=True)
             for g in review.by_party
         ],
         "sectors": [
-            group_table(g, uid="sector", title=_("All pools, by sector of the territory"), first=_("Sector"), by_party=False)
+            group_table(
+                g, uid="sector", title=_("All pools, by sector of the territory"), sheet=_("By sector"), first=_("Sector"), by_party=False
+            )
             for g in review.by_sector
         ],
         "kinds": [
-            group_table(g, uid="kind", title=_("All pools, by kind of partner"), first=_("Kind of partner"), by_party=False)
+            group_table(
+                g, uid="kind", title=_("All pools, by kind of partner"), sheet=_("By kind"), first=_("Kind of partner"), by_party=False
+            )
             for g in review.by_kind
         ],
         "pools": [pool_table(pool) for pool in review.pools],

@@ -22,7 +22,7 @@ from ledger.roles import is_administrator
 from portal.review.composition import ReviewError, fairness_review, review_what_if, review_years
 from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
 from portal.review.formats import money, ratio
-from portal.review.tables import pool_table, review_tables
+from portal.review.tables import fold_css, pool_table, review_tables
 from sharedcosts.forms import WhatIfForm
 from sharedcosts.models import CostPool, Participation
 
@@ -113,8 +113,17 @@ def review_page(request: HttpRequest, year: int) -> HttpResponse:
     what_if_forms, what_if = _what_if_forms(request, year, [pool_review.pool for pool_review in review.pools])
     context.update(what_if)
     tables = review_tables(review)
+    # One pool's detail at a time (its charts, table and what-if): with 50 pools
+    # of 500 parties, all of them would make a page of megabytes.
+    opened = request.GET.get("regroupement") or request.GET.get("pool", "")
     pools = [
-        {"review": pool_review, "table": table, "what_if_form": what_if_forms[pool_review.pool.pk]}
+        {
+            "review": pool_review,
+            "table": table,
+            "what_if_form": what_if_forms[pool_review.pool.pk],
+            "flagged": sum(1 for row in table.rows if row.flagged),
+            "opened": str(pool_review.pool.pk) == opened,
+        }
         for pool_review, table in zip(review.pools, tables["pools"], strict=True)
     ]
     flagged = sum(1 for table in tables["overall"] for row in table.rows if row.flagged)
@@ -123,6 +132,7 @@ def review_page(request: HttpRequest, year: int) -> HttpResponse:
         tables=tables,
         pools=pools,
         flagged=flagged,
+        fold_css=fold_css(),
     )
     return render(request, "portal/review/review.html", context)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.dates import date_words, datetime_words
+from ledger.models import Membership
 from ledger.money import money_format
 from ledger.words import file_size_words, person_words
 
@@ -55,3 +56,12 @@ def _labels() -> dict[str, str]:
 @register.simple_tag
 def report_badge(state: str) -> str:
     return format_html('<span class="badge badge--{}">{}</span>', state, _labels().get(state, state))
+
+
+@register.simple_tag(takes_context=True)
+def organisations_to_switch(context) -> bool:
+    """Whether the person belongs to several organisations: every page then offers to switch (one query)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user).values("party").distinct().count() > 1

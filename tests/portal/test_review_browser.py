@@ -32,7 +32,8 @@ def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transac
     for name in pool_names:
         assert page.get_by_role("heading", name=name, exact=True).count() >= 1, name
     charts = page.locator("svg.review-chart")
-    assert charts.count() >= 2 * (len(pool_names) + 2)
+    assert charts.count() >= 2 * 2  # by party and by sector; each pool's charts are on its own detail
+    assert page.locator("section.pool-folded").count() == len(pool_names)
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 60
@@ -40,6 +41,11 @@ def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transac
     assert page.get_by_role("img").count() == charts.count()  # every chart is announced, with its title
     assert page.evaluate("getComputedStyle(document.querySelector('.chart-pair')).display") == "grid"
     page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+    folded_charts = charts.count()
+    page.click(f"#pool-{review.pools[0].pool.pk} a")
+    page.wait_for_load_state()
+    assert page.locator(f"#what-if-{review.pools[0].pool.pk}").count() == 1
+    assert page.locator("svg.review-chart").count() == folded_charts + 2
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / "review-print.png"), full_page=True)
     context.close()

@@ -1,0 +1,64 @@
+"""The instalments' list: by due date, filtered by what needs doing, its amounts totalled under the table."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import Instalment, InstalmentStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schedule(make_grant):
+    """Three instalments of 1 000 $: ten days late, due in ten days (held), due in sixty days."""
+    today = timezone.localdate()
+    grant = make_grant(
+        amount="3000.00",
+        dates=[today - timedelta(days=10), today + timedelta(days=10), today + timedelta(days=60)],
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=90),
+        title="Soirées 16-25 ans, une très longue appellation du projet de la maison des jeunes",
+    )
+    instalments = list(grant.instalments.order_by("sequence"))
+    Instalment.objects.filter(pk=instalments[1].pk).update(status=InstalmentStatus.HELD, hold_reason="Rapport attendu")
+    return instalments
+
+
+@pytest.fixture
+def staff_client(client, finance_user):
+    finance_user.is_staff = True
+    finance_user.save(update_fields=["is_staff"])
+    client.force_login(finance_user)
+    return client
+
+
+def shown(response) -> list[int]:
+    return [instalment.pk for instalment in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [("30-jours", [1]), ("retenus", [1]), ("en-retard", [0]), (None, [0, 1, 2])],
+)
+def test_the_list_filters_what_is_due_soon_held_or_late(staff_client, schedule, choice, expected):
+    url = reverse("admin:grants_instalment_changelist") + (f"?echeance={choice}" if choice else "")
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert shown(response) == [schedule[index].pk for index in expected]
+
+
+def test_the_list_sorts_by_due_date_and_totals_the_filtered_rows(staff_client, schedule):
+    Instalment.objects.filter(pk=schedule[0].pk).update(due_date=timezone.localdate() + timedelta(days=70))
+    response = staff_client.get(reverse("admin:grants_instalment_changelist"))
+    assert shown(response) == [schedule[1].pk, schedule[2].pk, schedule[0].pk]
+    [total] = response.context["money_totals"]
+    assert total.amounts == ["3\u00a0000,00\u00a0$"]
+    text = response.content.decode()
+    assert 'class="amount">1\u00a0000,00\u00a0$</span>' in text
+    assert "Soirées 16-25 ans, une très longue appellation du…" in text
+
+    held = staff_client.get(reverse("admin:grants_instalment_changelist") + "?echeance=retenus")
+    assert held.context["money_totals"][0].amounts == ["1\u00a0000,00\u00a0$"]
