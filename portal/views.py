@@ -5,6 +5,7 @@ and every object from a queryset filtered by that organisation: anything else
 is a 404.
 """
 
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

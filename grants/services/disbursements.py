@@ -18,7 +18,7 @@ What becomes of each instalment is written by
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -35,6 +35,7 @@ from grants.services.reports import reports_overdue
 from ledger.errors import DomainError
 from ledger.models import Account, AccountType, Party, TransactionKind
 from ledger.roles import require_administrator
+from ledger.runs import DailyRun
 from ledger.services import (
     Line,
     PostingRequest,
@@ -165,26 +166,14 @@ def instalment_pay(
 
 
 @dataclass
-class DisbursementRun:
+class DisbursementRun(DailyRun):
     """What one run of :func:`disbursements_post_due` did."""
 
-    today: date
     paid: int = 0
     held: int = 0
-    failures: dict[int, str] = field(default_factory=dict)
 
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "today": self.today.isoformat(),
-            "paid": self.paid,
-            "held": self.held,
-            "failed": self.failed,
-            "failures": {str(pk): reason for pk, reason in self.failures.items()},
-        }
+    def counts(self) -> dict[str, int]:
+        return {"paid": self.paid, "held": self.held}
 
 
 def disbursements_post_due(

@@ -27,7 +27,7 @@ hand for the books is named with ``run_by`` and must be finance staff or an
 administrator.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ledger.errors import DomainError
 from ledger.models import Account
+from ledger.runs import DailyRun
 from ledger.services import PostingRequest, PostingResult, transactions_post
 from sharedcosts.errors import RecurringError
 from sharedcosts.models import CostPool, Expense, Participation
@@ -52,26 +53,14 @@ OUTCOME_FIELDS = ["status", "note", "expense", "posted_at"]
 
 
 @dataclass
-class RecurringRun:
+class RecurringRun(DailyRun):
     """What one run of :func:`recurring_post_due` did."""
 
-    today: date
     planned: int = 0
     posted: int = 0
-    failures: dict[int, str] = field(default_factory=dict)
 
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "today": self.today.isoformat(),
-            "planned": self.planned,
-            "posted": self.posted,
-            "failed": self.failed,
-            "failures": {str(pk): reason for pk, reason in self.failures.items()},
-        }
+    def counts(self) -> dict[str, int]:
+        return {"planned": self.planned, "posted": self.posted}
 
 
 def recurring_post_due(

@@ -137,7 +137,7 @@ def test_the_what_if_asks_each_parameter_in_words_never_json(client, territory, 
     client.force_login(administrator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
     url = reverse("review:year", args=[YEAR])
-    html = client.get(url).content.decode()
+    html = client.get(url, {"regroupement": territory.pk}).content.decode()
     assert "JSON" not in html
     assert "Part fixe répartie à parts égales (%)" in html and 'data-rule="base_plus_proportional"' in html
     assert "Seuil de capacité" in html and 'data-rule="progressive"' in html
