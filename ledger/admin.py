@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
 
-from ledger.admin_actions import each_selected
+from ledger.admin_actions import ReadOnlyInline, each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import french_order
 from ledger.errors import DomainError
@@ -123,15 +123,9 @@ class FiscalPeriodAdmin(HistoryAdmin):
         )
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = Entry
     fields = ["account", "amount"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
         return False

@@ -41,3 +41,21 @@ def each_selected(
             succeeded += 1
             model_admin.message_user(request, done(item))
     return succeeded
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent and never changed there: entries, shares, instalments, versions.
+
+    What they hold is written by the services (or the database) alone; the
+    inline only shows it, with every field read-only and nothing to add or
+    delete.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [*self.fields, *super().get_readonly_fields(request, obj)]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
-from ledger.admin_actions import each_selected
+from ledger.admin_actions import ReadOnlyInline, each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.models import Party
@@ -183,15 +183,9 @@ class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, HistoryAdmin):
         )
 
 
-class AllocationShareInline(admin.TabularInline):
+class AllocationShareInline(ReadOnlyInline):
     model = AllocationShare
     fields = ["party", "amount", "means_declaration"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Allocation | None = None) -> bool:
         return False

@@ -23,7 +23,7 @@ from grants.services import (
     grant_holds_release,
     requirements_generate,
 )
-from ledger.admin_actions import each_selected
+from ledger.admin_actions import ReadOnlyInline, each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
@@ -32,50 +32,35 @@ from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMix
 from ledger.roles import is_administrator, is_staff_member
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(ReadOnlyInline):
     model = GrantBudgetLine
     fields = ["line", "amount"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
         return False
 
 
-class InstalmentInline(admin.TabularInline):
+class InstalmentInline(ReadOnlyInline):
     model = Instalment
     fields = ["sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction", "paid_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["sequence"]
 
     def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
         return False
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ReadOnlyInline):
     model = GrantAmendment
     fields = ["amended_at", "amended_by", "previous_amount", "new_amount", "previous_end_date", "new_end_date", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
         return False
 
 
-class ProposalInline(admin.TabularInline):
+class ProposalInline(ReadOnlyInline):
     model = AmendmentProposal
     fields = ["proposed_at", "proposed_by", "changes", "reason", "status", "decided_by", "decided_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("changes"))
     def changes(self, proposal: AmendmentProposal):

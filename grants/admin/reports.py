@@ -15,6 +15,7 @@ from grants.models import ProjectReport, ProjectReportVersion, ReminderSent, Rep
 from grants.resources import ReportRequirementResource
 from grants.selectors import report_spending_lines
 from grants.services import report_accept, report_request_changes
+from ledger.admin_actions import ReadOnlyInline
 from ledger.errors import DomainError
 from ledger.money import money_format
 from ledger.admin_lists import short_text
@@ -51,29 +52,17 @@ class ReportRequirementAdmin(ImportExportMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or not hasattr(obj, "report"))
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = ProjectReportVersion
-    extra = 0
     fields = ["number", "submitted_at", "submitted_by"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = ReportAttachment
-    extra = 0
     fields = ["document", "content_type", "size_words", "version", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

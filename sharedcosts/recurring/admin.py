@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from ledger.admin_actions import ReadOnlyInline
 from ledger.errors import DomainError
 from ledger.money import money_format
 from ledger.roles import is_staff_member
@@ -54,24 +55,18 @@ DETAILS = [
 ]
 
 
-class OccurrenceInline(admin.TabularInline):
+class OccurrenceInline(ReadOnlyInline):
     model = RecurringOccurrence
     fields = ["date", "amount", "status", "note", "expense", "posted_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["-date"]
 
     def has_add_permission(self, request: HttpRequest, obj: RecurringExpense | None = None) -> bool:
         return False
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ReadOnlyInline):
     model = RecurringAmendment
     fields = ["effective_from", "amount", "amended_by", "amended_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: RecurringExpense | None = None) -> bool:
         return False
