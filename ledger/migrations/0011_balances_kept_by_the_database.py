@@ -21,6 +21,8 @@
 - ``ledger_balances_rebuild()`` (run by the owner, ``manage.py
   ledger_balances_rebuild``) recomputes the balances from the entries and
   returns every account whose kept balance differed.
+- The check at commit that a transaction balances is one query in the
+  trigger's own function, no longer a loop in a function it calls.
 - A fiscal period's refusal names the constraint ``ledger_fiscal_period_open``
   so that the posting service tells it from any other error without parsing
   words.
@@ -103,6 +105,30 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE OR REPLACE FUNCTION ledger_transaction_balanced() RETURNS trigger LANGUAGE plpgsql
+SET enable_seqscan = off AS $$
+DECLARE
+    entry_count bigint;
+    unbalanced text;
+BEGIN
+    SELECT COALESCE(sum(entries), 0), min(amount_currency) FILTER (WHERE total <> 0)
+        INTO entry_count, unbalanced
+        FROM (
+            SELECT amount_currency, sum(amount) AS total, count(*) AS entries
+            FROM ledger_entry WHERE transaction_id = NEW.id GROUP BY amount_currency
+        ) AS per_currency;
+    IF entry_count < 2 THEN
+        RAISE EXCEPTION 'ledger: transaction % has % entries; it needs at least two', NEW.id, entry_count
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF unbalanced IS NOT NULL THEN
+        RAISE EXCEPTION 'ledger: transaction % does not balance in %', NEW.id, unbalanced
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+DROP FUNCTION ledger_check_balanced(bigint);
+
 CREATE FUNCTION ledger_balances_rebuild()
 RETURNS TABLE (account_id bigint, currency text, kept numeric, summed numeric) LANGUAGE plpgsql AS $$
 BEGIN
@@ -133,6 +159,35 @@ INSERT INTO ledger_accountbalance (account_id, shard, amount, amount_currency)
 
 BACKWARD = r"""
 DROP FUNCTION ledger_balances_rebuild();
+CREATE FUNCTION ledger_check_balanced(txn_id bigint) RETURNS void LANGUAGE plpgsql SET enable_seqscan = off AS $$
+DECLARE
+    entry_count integer := 0;
+    unbalanced text;
+    per_currency record;
+BEGIN
+    FOR per_currency IN
+        SELECT amount_currency, sum(amount) AS total, count(*) AS entries
+        FROM ledger_entry WHERE transaction_id = txn_id GROUP BY amount_currency
+    LOOP
+        entry_count := entry_count + per_currency.entries;
+        IF per_currency.total <> 0 THEN
+            unbalanced := per_currency.amount_currency;
+        END IF;
+    END LOOP;
+    IF entry_count < 2 THEN
+        RAISE EXCEPTION 'ledger: transaction % has % entries; it needs at least two', txn_id, entry_count
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF unbalanced IS NOT NULL THEN
+        RAISE EXCEPTION 'ledger: transaction % does not balance in %', txn_id, unbalanced
+            USING ERRCODE = 'check_violation';
+    END IF;
+END $$;
+CREATE OR REPLACE FUNCTION ledger_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ledger_check_balanced(NEW.id);
+    RETURN NULL;
+END $$;
 CREATE OR REPLACE FUNCTION ledger_transaction_period() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.posted_at := now();
