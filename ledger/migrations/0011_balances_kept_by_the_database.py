@@ -14,10 +14,12 @@
   wait for each other's commit only when they draw the same share. Within a
   statement the rows are taken in the order of the account ids, so two
   postings never take each other's locks crosswise.
-- The trigger's function runs as the owner (``SECURITY DEFINER``), and a
-  statement trigger on ``ledger_accountbalance`` refuses any write by a role
-  that is not a member of the table's owner: the application's role reads
-  the balances but cannot write them, whatever its grants.
+- The trigger's function runs as the owner (``SECURITY DEFINER``, its
+  search path fixed), and ``ledger_accountbalance`` has row-level security
+  that lets every other role read its rows and nothing else: the
+  application's role gets an error for an INSERT or an UPDATE and deletes
+  nothing, whatever its grants. The owner is not subject to it, so the
+  postings pay nothing for it.
 - ``ledger_balances_rebuild()`` (run by the owner, ``manage.py
   ledger_balances_rebuild``) recomputes the balances from the entries and
   returns every account whose kept balance differed.
@@ -40,18 +42,12 @@ BALANCE_SHARDS = 16
 FORWARD = rf"""
 LOCK TABLE ledger_entry IN SHARE ROW EXCLUSIVE MODE;
 
-CREATE FUNCTION ledger_balance_written_by_owner() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
-        RAISE EXCEPTION 'ledger: % on % is refused; balances are kept by the database from the entries',
-            TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NULL;
-END $$;
+ALTER TABLE ledger_accountbalance ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ledger_balance_read ON ledger_accountbalance FOR SELECT USING (true);
+CREATE POLICY ledger_balance_not_rewritten ON ledger_accountbalance FOR UPDATE USING (true) WITH CHECK (false);
 
-CREATE TRIGGER ledger_balance_written_by_owner BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
-    ON ledger_accountbalance FOR EACH STATEMENT EXECUTE FUNCTION ledger_balance_written_by_owner();
-
+-- The owner's function names tables unqualified: it finds them in this schema, never in a caller's temporary one.
+SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_temp', true);
 CREATE FUNCTION ledger_entries_posted() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT SET enable_seqscan = off AS $$
 DECLARE
@@ -230,8 +226,9 @@ BEGIN
 END $$;
 CREATE TRIGGER ledger_entry_matches BEFORE INSERT ON ledger_entry
     FOR EACH ROW EXECUTE FUNCTION ledger_entry_matches();
-DROP TRIGGER ledger_balance_written_by_owner ON ledger_accountbalance;
-DROP FUNCTION ledger_balance_written_by_owner();
+DROP POLICY ledger_balance_not_rewritten ON ledger_accountbalance;
+DROP POLICY ledger_balance_read ON ledger_accountbalance;
+ALTER TABLE ledger_accountbalance DISABLE ROW LEVEL SECURITY;
 DELETE FROM ledger_accountbalance;
 """
 

@@ -125,7 +125,6 @@ def test_a_balance_reads_a_bounded_handful_of_rows(cash, party_account, django_a
     "statement",
     [
         "UPDATE ledger_accountbalance SET amount = amount + 1",
-        "DELETE FROM ledger_accountbalance",
         "INSERT INTO ledger_accountbalance (account_id, shard, amount, amount_currency) VALUES (%(account)s, 9, 1, 'CAD')",
     ],
 )
@@ -133,8 +132,28 @@ def test_the_application_role_reads_balances_but_cannot_write_them(cash, party_a
     transfer(cash, party_account, "40.00", "guard:1")
     with pytest.raises(DatabaseError) as error, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement, {"account": party_account.pk})
-    assert "balances are kept by the database" in str(error.value)
+    assert 'violates row-level security policy for table "ledger_accountbalance"' in str(error.value)
     assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db
+def test_the_application_role_deletes_no_balance(cash, party_account):
+    transfer(cash, party_account, "40.00", "guard:2")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_accountbalance")
+        assert cursor.rowcount == 0
+    assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db
+def test_a_temporary_table_of_the_same_name_catches_no_balance(cash, party_account):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE ledger_accountbalance (LIKE public.ledger_accountbalance) ON COMMIT DROP")
+        transfer(cash, party_account, "40.00", "shadow:1")
+        cursor.execute("SELECT count(*) FROM pg_temp.ledger_accountbalance")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT sum(amount) FROM public.ledger_accountbalance WHERE account_id = %s", [party_account.pk])
+        assert cursor.fetchone() == (Decimal("40.00"),)
 
 
 @pytest.mark.django_db
@@ -213,7 +232,7 @@ def test_the_rebuild_reports_a_wrong_balance_and_mends_it(cash, party_account):
 @pytest.mark.django_db(transaction=True)
 def test_the_rebuild_is_the_owners_alone(cash, party_account):
     transfer(cash, party_account, "40.00", "rebuild:app")
-    with pytest.raises(DatabaseError, match="balances are kept by the database"):
+    with pytest.raises(DatabaseError, match="row-level security"):
         balances_rebuild()
     with as_owner():
         assert balances_rebuild() == []
