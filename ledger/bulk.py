@@ -28,7 +28,6 @@ TRANSACTION_COLUMNS = (
     "memo",
     "idempotency_key",
     "request_hash",
-    "posted_at",
     "posted_by",
     "reverses",
 )
@@ -59,6 +58,9 @@ def _rows_params(rows: list[tuple]) -> list:
 def _posting_sql(transaction_count: int, line_count: int) -> str:
     """Insert transactions and, for those inserted, their lines as entries; return the inserted ones.
 
+    A transaction is posted at the start of its database transaction,
+    ``now()``, which the database's trigger checks its entries against.
+
     Counts from ``UNNEST_FROM`` up all give the same statement, so that the
     cache holds a few hundred statements at most.
     """
@@ -72,8 +74,9 @@ def _posting_sql(transaction_count: int, line_count: int) -> str:
     key = quote(Transaction._meta.get_field("idempotency_key").column)
     return (
         f"WITH posted AS ("
-        f" INSERT INTO {quote(Transaction._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
-        f" SELECT * FROM {requests} AS request"
+        f" INSERT INTO {quote(Transaction._meta.db_table)}"
+        f" ({', '.join(quote(field.column) for field in fields)}, {quote('posted_at')})"
+        f" SELECT request.*, now() FROM {requests} AS request"
         f" ON CONFLICT ({key}) DO NOTHING"
         f" RETURNING {quote('id')}, {key}, {quote('posted_at')}, {quote('date')}"
         f"), entries AS ("
@@ -112,7 +115,6 @@ def postings_insert(
                     row.memo,
                     row.idempotency_key,
                     row.request_hash,
-                    row.posted_at,
                     row.posted_by_id,
                     row.reverses_id,
                 )

@@ -36,6 +36,7 @@ from ledger.models import (
 from ledger.money import amount_limit, fits_column, is_whole_minor_units, money_format
 
 MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
+KINDS = frozenset(TransactionKind.values)
 ENTRY_AMOUNT = Entry._meta.get_field("amount")
 ENTRY_LIMIT = amount_limit(max_digits=ENTRY_AMOUNT.max_digits, decimal_places=ENTRY_AMOUNT.decimal_places)
 
@@ -194,7 +195,7 @@ class PostingRequest:
 
 def _check_request(request: PostingRequest) -> str:
     """Refuse a request that would break the books; return its fingerprint."""
-    if request.kind not in TransactionKind.values:
+    if request.kind not in KINDS:
         raise PostingError(
             _("Unknown kind of transaction: %(kind)s."), code="unknown_kind", params={"kind": request.kind}
         )
@@ -285,7 +286,6 @@ def _post(
     fingerprints: dict[str, str],
     existing: dict[str, Transaction],
 ) -> list[PostingResult]:
-    now = timezone.now()
     rows = [
         Transaction(
             date=request.date,
@@ -294,7 +294,6 @@ def _post(
             memo=request.memo[:MEMO_LENGTH],
             idempotency_key=request.idempotency_key,
             request_hash=fingerprints[request.idempotency_key],
-            posted_at=now,
             posted_by=request.posted_by,
             reverses=request.reverses,
         )
@@ -312,7 +311,7 @@ def _post(
         for key, txn in existing.items():
             _check_same_request(txn, fingerprints[key])
     for row in rows:
-        row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, row.posted_at))
+        row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, None))
     by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
     return [
         PostingResult(by_key[request.idempotency_key], True)
