@@ -256,3 +256,13 @@ def test_the_migration_sums_the_existing_entries_and_goes_back(cash, party_accou
     with as_owner():
         assert balances_rebuild() == []
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_finds_no_difference_on_the_demo():
+    call_command("seed_demo", stdout=StringIO())
+    assert Entry.objects.exists()
+    stdout = StringIO()
+    call_command("ledger_balances_rebuild", stdout=stdout, stderr=StringIO())
+    assert stdout.getvalue() == "balances rebuilt; accounts that differed: 0\n"
+    assert kept_sums() == entry_sums()
