@@ -8,11 +8,13 @@ commit) and add the entries to their accounts' balances. Nothing else writes
 transactions or entries.
 """
 
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
+import psycopg
 from django.db import connection
 from moneyed import Money
 
@@ -20,6 +22,7 @@ from ledger.models import Entry, Transaction
 
 INSERT_BATCH = 1000
 UNNEST_FROM = 20
+PREPARE_ONLY_WHEN_ASKED = sys.maxsize
 
 TRANSACTION_COLUMNS = (
     "date",
@@ -52,6 +55,34 @@ def _rows_params(rows: list[tuple]) -> list:
     if len(rows) >= UNNEST_FROM:
         return [list(column) for column in zip(*rows)]
     return [value for row in rows for value in row]
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """A cursor whose statements the server parses and plans once per connection, then only binds and runs.
+
+    Planning the posting statement (a ``WITH`` of two inserts, their
+    triggers and foreign keys) costs about as much as running it, and
+    Django's own cursors never prepare (they bind the parameters on the
+    client, so that connection poolers in transaction mode keep working).
+    The posting statements are few and always the same, so they are
+    prepared on each connection: one needs a pooler that keeps prepared
+    statements (PgBouncer 1.21 or later) or none, as the site runs.
+    """
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A :class:`_PreparedCursor` wrapped like Django's cursors: logged, and its errors Django's."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django's default: psycopg then prepares nothing at all. A threshold
+        # never reached lets this cursor's own ``prepare=True`` through and
+        # leaves every other cursor as it was (Django's bind on the client).
+        connection.connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    cursor = _PreparedCursor(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 @cache
@@ -104,7 +135,7 @@ def postings_insert(
     for line in lines:
         lines_by_key[line[0]].append(line)
     inserted: dict[str, tuple[int, datetime]] = {}
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         for start in range(0, len(transactions), INSERT_BATCH):
             batch = transactions[start : start + INSERT_BATCH]
             transaction_rows = [

@@ -288,7 +288,7 @@ def test_the_current_and_next_fiscal_years_open_on_their_first_posting(cash, par
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_posting_outside_a_database_transaction_is_one_statement(cash, party_account):
+def test_a_posting_outside_a_database_transaction_is_one_prepared_statement(cash, party_account):
     with CaptureQueriesContext(connection) as queries:
         txn, created = pay(cash, party_account, date(2025, 6, 1), key="alone")
     assert (len(queries), created) == (1, True)
@@ -298,6 +298,11 @@ def test_a_posting_outside_a_database_transaction_is_one_statement(cash, party_a
     with CaptureQueriesContext(connection) as queries:
         again, created = pay(cash, party_account, date(2025, 6, 1), key="alone")
     assert (len(queries), again.pk, created) == (2, txn.pk, False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s", ["WITH posted AS%"]
+        )
+        assert cursor.fetchall() == [(2,)]
 
 
 @pytest.mark.django_db(transaction=True)
