@@ -318,7 +318,11 @@ class AccountBalance(models.Model):
         verbose_name = _("share of an account's balance")
         verbose_name_plural = _("shares of accounts' balances")
         constraints = [
-            models.CheckConstraint(condition=Q(shard__lt=BALANCE_SHARDS), name="ledger_accountbalance_shard_range")
+            models.CheckConstraint(
+                condition=Q(shard__lt=BALANCE_SHARDS),
+                name="ledger_accountbalance_shard_range",
+                violation_error_message=_("An account's balance is kept in at most 16 shares."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': "share of an account's balance",
                 'verbose_name_plural': "shares of accounts' balances",
-                'constraints': [models.CheckConstraint(condition=models.Q(('shard__lt', 16)), name='ledger_accountbalance_shard_range')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('shard__lt', 16)), name='ledger_accountbalance_shard_range', violation_error_message="An account's balance is kept in at most 16 shares.")],
             },
         ),
     ]
