@@ -1,51 +1,28 @@
 """Raw inserts of the ledger's rows, for the posting service alone.
 
-The posting service checks every request, then writes its rows here in a
-handful of statements whatever their number; the database's triggers check
-them again at commit. Nothing else writes transactions or entries.
+The posting service checks every request, then writes its transactions and
+their entries here in one statement a batch, whatever their number; the
+database's triggers check them again (each entry against its account and
+transaction at the end of the statement, each transaction's balance at
+commit) and add the entries to their accounts' balances. Nothing else writes
+transactions or entries.
 """
 
+import sys
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
+from functools import cache
 
-from django.db import connection, models
+import psycopg
+from django.db import connection
 from moneyed import Money
 
 from ledger.models import Entry, Transaction
 
 INSERT_BATCH = 1000
 UNNEST_FROM = 20
-
-
-def rows_insert(model: type[models.Model], field_names: Sequence[str], rows: list[tuple], suffix: str = "") -> list[tuple]:
-    """Insert rows of plain column values with one statement a batch; return what ``suffix`` returns.
-
-    For many rows PostgreSQL takes each column as one array (``INSERT ...
-    SELECT FROM unnest(...)``): a statement of a handful of parameters
-    whatever the number of rows, where a ``VALUES`` list would make the
-    driver parse thousands of placeholders. A few rows, the common single
-    posting, get the ``VALUES`` list, cheaper to build.
-    """
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-    returned: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            if len(batch) >= UNNEST_FROM:
-                arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
-                cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {suffix}", [list(column) for column in zip(*batch)])
-            else:
-                placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-                values = [
-                    field.get_db_prep_save(value, connection) for row in batch for field, value in zip(fields, row)
-                ]
-                cursor.execute(f"{head}VALUES {', '.join([placeholders] * len(batch))} {suffix}", values)
-            if suffix:
-                returned += cursor.fetchall()
-    return returned
-
+PREPARE_ONLY_WHEN_ASKED = sys.maxsize
 
 TRANSACTION_COLUMNS = (
     "date",
@@ -54,48 +31,134 @@ TRANSACTION_COLUMNS = (
     "memo",
     "idempotency_key",
     "request_hash",
-    "posted_at",
     "posted_by",
     "reverses",
 )
 
 
-def transactions_insert_unless_keys_exist(rows: list[Transaction]) -> dict[str, tuple[int, datetime]]:
-    """Insert the transaction rows whose key is free; return their ids and posting times by key.
+def _rows_sql(casts: Sequence[str], count: int) -> str:
+    """A table of ``count`` rows of parameters, each column cast.
 
-    ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of the
-    same key to commit or roll back, then skips or inserts: two workers
-    posting the same thing never both write it, and neither needs a savepoint
-    or an exception to find out.
+    For many rows PostgreSQL takes each column as one array (``unnest``): a
+    handful of parameters whatever the number of rows, where a ``VALUES``
+    list would make the driver parse thousands of placeholders. A few rows,
+    the common single posting, get the ``VALUES`` list, cheaper to build.
+    """
+    if count >= UNNEST_FROM:
+        return f"unnest({', '.join(f'%s::{cast}[]' for cast in casts)})"
+    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    return f"(VALUES {', '.join([row] * count)})"
+
+
+def _rows_params(rows: list[tuple]) -> list:
+    """The parameters of :func:`_rows_sql` for these rows."""
+    if len(rows) >= UNNEST_FROM:
+        return [list(column) for column in zip(*rows)]
+    return [value for row in rows for value in row]
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """A cursor whose statements the server parses and plans once per connection, then only binds and runs.
+
+    Planning the posting statement (a ``WITH`` of two inserts, their
+    triggers and foreign keys) costs about as much as running it, and
+    Django's own cursors never prepare (they bind the parameters on the
+    client, so that connection poolers in transaction mode keep working).
+    The posting statements are few and always the same, so they are
+    prepared on each connection: one needs a pooler that keeps prepared
+    statements (PgBouncer 1.21 or later) or none, as the site runs.
+    """
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A :class:`_PreparedCursor` wrapped like Django's cursors: logged, and its errors Django's."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django's default: psycopg then prepares nothing at all. A threshold
+        # never reached lets this cursor's own ``prepare=True`` through and
+        # leaves every other cursor as it was (Django's bind on the client).
+        connection.connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    cursor = _PreparedCursor(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+@cache
+def _posting_sql(transaction_count: int, line_count: int) -> str:
+    """Insert transactions and, for those inserted, their lines as entries; return the inserted ones.
+
+    A transaction is posted at the start of its database transaction,
+    ``now()``, which the database's trigger checks its entries against.
+
+    Counts from ``UNNEST_FROM`` up all give the same statement, so that the
+    cache holds a few hundred statements at most.
     """
     quote = connection.ops.quote_name
-    key_column = quote(Transaction._meta.get_field("idempotency_key").column)
-    inserted = rows_insert(
-        Transaction,
-        TRANSACTION_COLUMNS,
-        [
-            (
-                row.date,
-                row.period_id,
-                row.kind,
-                row.memo,
-                row.idempotency_key,
-                row.request_hash,
-                row.posted_at,
-                row.posted_by_id,
-                row.reverses_id,
+    fields = [Transaction._meta.get_field(name) for name in TRANSACTION_COLUMNS]
+    requests = _rows_sql([field.cast_db_type(connection) for field in fields], transaction_count)
+    lines = _rows_sql(["text", "bigint", "numeric", "text"], line_count)
+    entry_columns = ", ".join(
+        quote(Entry._meta.get_field(name).column) for name in ("transaction", "account", "amount", "amount_currency", "date")
+    )
+    key = quote(Transaction._meta.get_field("idempotency_key").column)
+    return (
+        f"WITH posted AS ("
+        f" INSERT INTO {quote(Transaction._meta.db_table)}"
+        f" ({', '.join(quote(field.column) for field in fields)}, {quote('posted_at')})"
+        f" SELECT request.*, now() FROM {requests} AS request"
+        f" ON CONFLICT ({key}) DO NOTHING"
+        f" RETURNING {quote('id')}, {key}, {quote('posted_at')}, {quote('date')}"
+        f"), entries AS ("
+        f" INSERT INTO {quote(Entry._meta.db_table)} ({entry_columns})"
+        f" SELECT posted.{quote('id')}, line.account_id, line.amount, line.currency, posted.{quote('date')}"
+        f" FROM {lines} AS line (key, account_id, amount, currency) JOIN posted ON posted.{key} = line.key"
+        f") SELECT {key}, {quote('id')}, {quote('posted_at')} FROM posted"
+    )
+
+
+def postings_insert(
+    transactions: list[Transaction], lines: list[tuple[str, int, Money]]
+) -> dict[str, tuple[int, datetime]]:
+    """Insert the transactions whose key is free with their lines; return their ids and posting times by key.
+
+    ``lines`` are (idempotency key, account id, amount): each transaction
+    and its entries go in one statement (a data-modifying ``WITH``), and the
+    lines of a transaction whose key is taken are not written.
+    ``INSERT ... ON CONFLICT DO NOTHING`` waits for a concurrent insert of
+    the same key to commit or roll back, then skips or inserts: two workers
+    posting the same thing never both write it, and neither needs a
+    savepoint or an exception to find out.
+    """
+    lines_by_key: dict[str, list[tuple[str, int, Money]]] = defaultdict(list)
+    for line in lines:
+        lines_by_key[line[0]].append(line)
+    inserted: dict[str, tuple[int, datetime]] = {}
+    with _prepared_cursor() as cursor:
+        for start in range(0, len(transactions), INSERT_BATCH):
+            batch = transactions[start : start + INSERT_BATCH]
+            transaction_rows = [
+                (
+                    row.date,
+                    row.period_id,
+                    row.kind,
+                    row.memo,
+                    row.idempotency_key,
+                    row.request_hash,
+                    row.posted_by_id,
+                    row.reverses_id,
+                )
+                for row in batch
+            ]
+            entry_rows = [
+                (key, account_id, amount.amount, amount.currency.code)
+                for row in batch
+                for key, account_id, amount in lines_by_key[row.idempotency_key]
+            ]
+            cursor.execute(
+                _posting_sql(min(len(transaction_rows), UNNEST_FROM), min(len(entry_rows), UNNEST_FROM)),
+                [*_rows_params(transaction_rows), *_rows_params(entry_rows)],
             )
-            for row in rows
-        ],
-        suffix=f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote('id')}, {key_column}, {quote('posted_at')}",
-    )
-    return {key: (pk, posted_at) for pk, key, posted_at in inserted}
-
-
-def entries_insert(rows: list[tuple[int, int, Money, date]]) -> None:
-    """Insert the entries; no one needs their ids back, which ``bulk_create`` would fetch."""
-    rows_insert(
-        Entry,
-        ("transaction", "account", "amount", "amount_currency", "date"),
-        [(txn_id, account_id, amount.amount, amount.currency.code, day) for txn_id, account_id, amount, day in rows],
-    )
+            inserted |= {key: (pk, posted_at) for key, pk, posted_at in cursor.fetchall()}
+    return inserted

@@ -286,6 +286,49 @@ class Entry(models.Model):
         return f"{self.account.code} {self.amount}"
 
 
+# How many rows hold one account's balance. A posting adds to one of them,
+# chosen by its database transaction's id, so that the postings of many
+# workers to a hot account (a programme's envelope, the site's cash) rarely
+# wait for one another's commit; a balance reads them all, a bounded handful.
+BALANCE_SHARDS = 16
+
+
+class AccountBalance(models.Model):
+    """A share of an account's balance, kept by the database from its entries.
+
+    An account's balance is the sum of its rows here. Only the database
+    writes them, in the database transaction that inserts the entries (a
+    statement trigger on the entries); the application's role may read them
+    but not write them, and ``manage.py ledger_balances_rebuild`` recomputes
+    them from the entries and reports any difference.
+    """
+
+    pk = models.CompositePrimaryKey("account", "shard")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.DO_NOTHING,
+        related_name="balance_shares",
+        verbose_name=_("account"),
+        db_index=False,  # the primary key starts with the account
+    )
+    shard = models.PositiveSmallIntegerField(_("share"), validators=[MaxValueValidator(BALANCE_SHARDS - 1)])
+    amount = MoneyField(_("amount"), max_digits=20, decimal_places=2, currency_choices=settings.CURRENCY_CHOICES)
+
+    class Meta:
+        verbose_name = _("share of an account's balance")
+        verbose_name_plural = _("shares of accounts' balances")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shard__lt=BALANCE_SHARDS),
+                name="ledger_accountbalance_shard_range",
+                violation_error_message=_("An account's balance is kept in at most 16 shares."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} #{self.shard} {self.amount}"
+
+
 # The notification system keeps its models in its own package; imported here, Django finds them as the ledger's.
 from ledger.notifications.models import (  # noqa: E402, F401
     ContactLanguage,

@@ -1,4 +1,10 @@
-"""Reading the ledger: balances and statements, computed by the database."""
+"""Reading the ledger: balances and statements, computed by the database.
+
+Today's balances are read from the shares the database keeps for each
+account (:class:`ledger.models.AccountBalance`): a bounded handful of rows
+whatever the account's history. A balance as of a date sums the entries up
+to it through their index of account and date.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,40 +13,37 @@ from decimal import Decimal
 from django.db.models import F, QuerySet, Sum, Window
 from moneyed import Money
 
-from ledger.models import Account, Entry, Party
+from ledger.models import Account, AccountBalance, Entry, Party
 
 
-def _entries(*, as_of: date | None = None) -> QuerySet[Entry]:
-    entries = Entry.objects.all()
-    if as_of is not None:
-        entries = entries.filter(date__lte=as_of)
-    return entries
+def _entries(*, as_of: date) -> QuerySet[Entry]:
+    return Entry.objects.filter(date__lte=as_of)
 
 
-def _by_currency(entries: QuerySet[Entry]) -> dict[str, Money]:
-    rows = entries.values("amount_currency").annotate(total=Sum("amount")).order_by("amount_currency")
-    return {row["amount_currency"]: Money(row["total"], row["amount_currency"]) for row in rows}
+def _by_currency(rows: QuerySet) -> dict[str, Money]:
+    totals = rows.values("amount_currency").annotate(total=Sum("amount")).order_by("amount_currency")
+    return {row["amount_currency"]: Money(row["total"], row["amount_currency"]) for row in totals}
 
 
 def account_balance(*, account: Account, as_of: date | None = None) -> Money:
-    """The sum of the account's entries, up to and including ``as_of``."""
-    total = _entries(as_of=as_of).filter(account=account).aggregate(total=Sum("amount"))["total"]
+    """The account's balance: today's from the shares the database keeps, or the sum of its entries up to ``as_of``."""
+    rows = AccountBalance.objects.filter(account=account) if as_of is None else _entries(as_of=as_of).filter(account=account)
+    total = rows.aggregate(total=Sum("amount"))["total"]
     return Money(total or Decimal("0.00"), account.currency)
 
 
 def party_balances(*, party: Party, as_of: date | None = None) -> dict[str, Money]:
     """A party's balance over all its accounts, by currency."""
+    if as_of is None:
+        return _by_currency(AccountBalance.objects.filter(account__party=party))
     return _by_currency(_entries(as_of=as_of).filter(account__party=party))
 
 
 def account_balances(*, accounts: QuerySet[Account], as_of: date | None = None) -> dict[int, Money]:
     """The balance of each of ``accounts`` in one query; accounts with no entry are zero."""
+    rows = AccountBalance.objects.all() if as_of is None else _entries(as_of=as_of)
     totals = dict(
-        _entries(as_of=as_of)
-        .filter(account__in=accounts)
-        .values("account")
-        .annotate(total=Sum("amount"))
-        .values_list("account", "total")
+        rows.filter(account__in=accounts).values("account").annotate(total=Sum("amount")).values_list("account", "total")
     )
     return {
         account.pk: Money(totals.get(account.pk, Decimal("0.00")), account.currency)

@@ -10,18 +10,19 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.bulk import entries_insert, transactions_insert_unless_keys_exist
+from ledger.bulk import postings_insert
 from ledger.errors import PostingError
 from ledger.models import (
     Account,
@@ -35,6 +36,7 @@ from ledger.models import (
 from ledger.money import amount_limit, fits_column, is_whole_minor_units, money_format
 
 MAX_KEY_LENGTH = Transaction._meta.get_field("idempotency_key").max_length
+KINDS = frozenset(TransactionKind.values)
 ENTRY_AMOUNT = Entry._meta.get_field("amount")
 ENTRY_LIMIT = amount_limit(max_digits=ENTRY_AMOUNT.max_digits, decimal_places=ENTRY_AMOUNT.decimal_places)
 
@@ -128,12 +130,13 @@ def _check_lines(lines: Sequence[Line]) -> None:
 def _periods_refusals(start_years: set[int]) -> dict[int, PostingError]:
     """Why each of these fiscal periods refuses a posting, if it does; opens the current and next ones.
 
-    A plain read: this runs for every posting. Under concurrency the
-    database's trigger holds the period FOR SHARE while the posting commits,
-    so a period closed meanwhile still refuses it. The current fiscal year
-    and the next one are opened on their first posting; any other must be
-    opened by an administrator, so that a mistyped year (2019, 2099) is
-    refused instead of opening a period nobody meant.
+    Asked only once the database has refused a period: a posting into an
+    open period never reads it here. The database's trigger holds the
+    period FOR SHARE while the posting commits, so a period closed
+    meanwhile still refuses it. The current fiscal year and the next one
+    are opened on their first posting; any other must be opened by an
+    administrator, so that a mistyped year (2019, 2099) is refused instead
+    of opening a period nobody meant.
     """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -192,7 +195,7 @@ class PostingRequest:
 
 def _check_request(request: PostingRequest) -> str:
     """Refuse a request that would break the books; return its fingerprint."""
-    if request.kind not in TransactionKind.values:
+    if request.kind not in KINDS:
         raise PostingError(
             _("Unknown kind of transaction: %(kind)s."), code="unknown_kind", params={"kind": request.kind}
         )
@@ -212,6 +215,11 @@ def _check_request(request: PostingRequest) -> str:
 
 
 MEMO_LENGTH = Transaction._meta.get_field("memo").max_length
+# The constraint the database names when its period trigger refuses a
+# transaction (ledger/migrations/0011): the period is closed or not open.
+PERIOD_OPEN = "ledger_fiscal_period_open"
+
+
 def _check_same_request(txn: Transaction, fingerprint: str) -> None:
     if txn.request_hash != fingerprint:
         raise PostingError(
@@ -238,9 +246,12 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
     """Post many transactions in one go, all or nothing; results in the order asked.
 
     Each request is posted once per idempotency key, as by
-    :func:`transaction_post`, which is this function for one request. A batch
-    costs a handful of queries whatever its size, which is what lets a daily
-    run pay thousands of instalments in seconds.
+    :func:`transaction_post`, which is this function for one request. The
+    transactions and their entries go in one statement a thousand, which is
+    what lets a daily run pay thousands of instalments in seconds; a single
+    posting outside a database transaction is that one statement alone. The
+    fiscal periods are checked by the database as it inserts; they are read
+    here only when it refuses one.
     """
     if not requests:
         return []
@@ -253,45 +264,55 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
                 code="key_twice",
                 params={"key": request.idempotency_key},
             )
-    with transaction.atomic():
-        unique_requests = list({request.idempotency_key: request for request in requests}.values())
-        refusals = _periods_refusals({FiscalPeriod.year_of(request.date) for request in requests})
-        # A retry of what was posted before its period closed answers with
-        # that transaction; only what is new is refused by the period.
-        existing = _posted_before(unique_requests, refusals) if refusals else {}
-        unique_requests = [request for request in unique_requests if request.idempotency_key not in existing]
-        now = timezone.now()
-        rows = [
-            Transaction(
-                date=request.date,
-                period_id=FiscalPeriod.year_of(request.date),
-                kind=request.kind,
-                memo=request.memo[:MEMO_LENGTH],
-                idempotency_key=request.idempotency_key,
-                request_hash=fingerprints[request.idempotency_key],
-                posted_at=now,
-                posted_by=request.posted_by,
-                reverses=request.reverses,
-            )
-            for request in unique_requests
-        ]
-        inserted = transactions_insert_unless_keys_exist(rows)
+    unique_requests = list({request.idempotency_key: request for request in requests}.values())
+    try:
+        return _post(requests=requests, unique_requests=unique_requests, fingerprints=fingerprints, existing={})
+    except IntegrityError as error:
+        if getattr(error.__cause__, "diag", None) is None or error.__cause__.diag.constraint_name != PERIOD_OPEN:
+            raise
+    # The database refused a fiscal period: one to open on its first posting,
+    # or one that refuses in words. A retry of what was posted before its
+    # period closed answers with that transaction; only what is new is refused.
+    refusals = _periods_refusals({FiscalPeriod.year_of(request.date) for request in unique_requests})
+    existing = _posted_before(unique_requests, refusals) if refusals else {}
+    unique_requests = [request for request in unique_requests if request.idempotency_key not in existing]
+    return _post(requests=requests, unique_requests=unique_requests, fingerprints=fingerprints, existing=existing)
+
+
+def _post(
+    *,
+    requests: Sequence[PostingRequest],
+    unique_requests: list[PostingRequest],
+    fingerprints: dict[str, str],
+    existing: dict[str, Transaction],
+) -> list[PostingResult]:
+    rows = [
+        Transaction(
+            date=request.date,
+            period_id=FiscalPeriod.year_of(request.date),
+            kind=request.kind,
+            memo=request.memo[:MEMO_LENGTH],
+            idempotency_key=request.idempotency_key,
+            request_hash=fingerprints[request.idempotency_key],
+            posted_by=request.posted_by,
+            reverses=request.reverses,
+        )
+        for request in unique_requests
+    ]
+    lines = [(request.idempotency_key, line.account.pk, line.amount) for request in unique_requests for line in request.lines]
+    # One posting outside any atomic block is one statement, atomic on its
+    # own: no BEGIN, no COMMIT, one round trip. A taken key wrote nothing.
+    alone = len(rows) == 1 and connection.get_autocommit()
+    with nullcontext() if alone else transaction.atomic():
+        inserted = postings_insert(rows, lines) if rows else {}
         taken = [row.idempotency_key for row in rows if row.idempotency_key not in inserted]
         if taken:
-            existing |= {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
+            existing = existing | {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
         for key, txn in existing.items():
             _check_same_request(txn, fingerprints[key])
-        for row in rows:
-            row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, row.posted_at))
-        by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
-        entries_insert(
-            [
-                (by_key[request.idempotency_key].pk, line.account.pk, line.amount, request.date)
-                for request in unique_requests
-                if request.idempotency_key in by_key
-                for line in request.lines
-            ]
-        )
+    for row in rows:
+        row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, None))
+    by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
     return [
         PostingResult(by_key[request.idempotency_key], True)
         if request.idempotency_key in by_key

@@ -2,11 +2,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from moneyed import Money
 
 from ledger.errors import PeriodError, PostingError
 from ledger.models import Account, AccountType, Entry, FiscalPeriod, Transaction, TransactionKind
 from ledger.periods import fiscal_period_close, fiscal_period_open
+from ledger.selectors import account_balance
 from ledger.services import (
     Line,
     PostingRequest,
@@ -198,7 +201,8 @@ def request(cash, party_account, key, amount="10.00", day=date(2025, 6, 1)):
 def test_a_batch_posts_each_request_once_in_the_order_asked(cash, party_account, django_assert_max_num_queries):
     first, _ = pay(cash, party_account, date(2025, 6, 1), amount="10.00", key="batch:1")
     requests = [request(cash, party_account, f"batch:{n}") for n in (3, 1, 2, 3)]
-    with django_assert_max_num_queries(6):
+    # The savepoint, the transactions with their entries, the taken key's transaction, the release.
+    with django_assert_max_num_queries(4):
         results = transactions_post(requests=requests)
     assert [created for _, created in results] == [True, False, True, True]
     assert results[1].transaction.pk == first.pk
@@ -282,6 +286,34 @@ def test_the_current_and_next_fiscal_years_open_on_their_first_posting(cash, par
     assert refused.value.code == "no_period"
     assert sorted(FiscalPeriod.objects.filter(start_year__gte=2026).values_list("start_year", flat=True)) == [2026, 2027]
 
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posting_outside_a_database_transaction_is_one_prepared_statement(cash, party_account):
+    with CaptureQueriesContext(connection) as queries:
+        txn, created = pay(cash, party_account, date(2025, 6, 1), key="alone")
+    assert (len(queries), created) == (1, True)
+    assert connection.get_autocommit()
+    assert sorted(txn.entries.values_list("amount", flat=True)) == [Decimal("-250.00"), Decimal("250.00")]
+    assert account_balance(account=party_account) == cad("250.00")
+    with CaptureQueriesContext(connection) as queries:
+        again, created = pay(cash, party_account, date(2025, 6, 1), key="alone")
+    assert (len(queries), again.pk, created) == (2, txn.pk, False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s", ["WITH posted AS%"]
+        )
+        assert cursor.fetchall() == [(2,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posting_alone_into_a_closed_period_writes_nothing(cash, party_account, administrator):
+    period = FiscalPeriod.objects.get(start_year=2024)
+    fiscal_period_close(period=period, closed_by=administrator, today=date(2025, 5, 1))
+    with pytest.raises(PostingError) as refused:
+        pay(cash, party_account, date(2024, 6, 1), key="closed:alone")
+    assert refused.value.code == "closed_period"
+    assert not Transaction.objects.exists()
+    assert account_balance(account=party_account) == cad("0.00")
 
 
 def test_an_amount_wider_than_the_ledger_is_refused_in_words(cash, party_account):

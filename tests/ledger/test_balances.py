@@ -1,0 +1,268 @@
+"""The balances the database keeps equal the sums of the entries, whoever posts and however."""
+
+import threading
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moneyed import Money
+
+from config.database_roles import as_owner, owner_credentials
+from ledger.balances import balances_rebuild
+from ledger.models import Account, AccountBalance, AccountType, Entry, Party, Transaction, TransactionKind
+from ledger.selectors import account_balance, account_balances, party_balances
+from ledger.services import Line, PostingRequest, transaction_post, transaction_reverse, transactions_post
+
+pytestmark = pytest.mark.postgres
+
+BEFORE_BALANCES = ("ledger", "0012_account_balances")
+KEPT_BALANCES = ("ledger", "0013_balances_kept_by_the_database")
+
+
+def cad(amount: str | Decimal) -> Money:
+    return Money(amount, "CAD")
+
+
+def entry_sums() -> dict[int, Decimal]:
+    return dict(Entry.objects.values("account").annotate(total=Sum("amount")).values_list("account", "total"))
+
+
+def kept_sums() -> dict[int, Decimal]:
+    return dict(AccountBalance.objects.values("account").annotate(total=Sum("amount")).values_list("account", "total"))
+
+
+def transfer(source: Account, target: Account, amount: str, key: str, day: date = date(2025, 6, 1)):
+    return transaction_post(
+        lines=[Line(account=source, amount=-cad(amount)), Line(account=target, amount=cad(amount))],
+        date=day,
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key=key,
+    )
+
+
+@pytest.fixture
+def accounts(cash, party_account, other_party) -> list[Account]:
+    other = Account.objects.create(code="P-TDR", name="Reçu", type=AccountType.INCOME, currency="CAD", party=other_party)
+    envelope = Account.objects.create(code="SITE-ENV", name="Enveloppe", type=AccountType.ASSET, currency="CAD")
+    return [cash, envelope, party_account, other]
+
+
+POSTING = st.tuples(
+    st.just("post"),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.integers(1, 1_000_000).map(lambda cents: Decimal(cents).scaleb(-2)),
+    st.sampled_from([date(2024, 4, 1), date(2025, 6, 1), date(2026, 3, 31)]),
+)
+REVERSAL = st.tuples(st.just("reverse"), st.integers(0, 1_000))
+DAILY_RUN = st.tuples(st.just("run"), st.lists(st.integers(1, 50_000).map(lambda cents: Decimal(cents).scaleb(-2)), min_size=1, max_size=30))
+
+
+@pytest.mark.django_db
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.one_of(POSTING, REVERSAL, DAILY_RUN), min_size=1, max_size=12))
+def test_kept_balances_equal_the_entries_after_postings_reversals_and_runs(accounts, steps):
+    envelope, parties = accounts[1], accounts[2:]
+    run_number = Transaction.objects.count()
+    for step in steps:
+        run_number += 1
+        if step[0] == "post":
+            _kind, source, target, amount, day = step
+            if source != target:
+                transfer(accounts[source], accounts[target], str(amount), f"prop:{run_number}", day)
+        elif step[0] == "reverse":
+            candidates = list(Transaction.objects.filter(reverses__isnull=True, reversed_by__isnull=True).exclude(kind=TransactionKind.REVERSAL))
+            if candidates:
+                transaction_reverse(original=candidates[step[1] % len(candidates)], date=date(2025, 7, 1))
+        else:
+            transactions_post(
+                requests=[
+                    PostingRequest(
+                        lines=[Line(account=envelope, amount=-cad(amount)), Line(account=parties[n % 2], amount=cad(amount))],
+                        date=date(2025, 9, 1),
+                        kind=TransactionKind.DISBURSEMENT,
+                        idempotency_key=f"prop:{run_number}:{n}",
+                    )
+                    for n, amount in enumerate(step[1])
+                ]
+            )
+    summed = entry_sums()
+    assert kept_sums() == summed
+    for account in accounts:
+        assert account_balance(account=account) == cad(summed.get(account.pk, Decimal("0.00")))
+    assert account_balances(accounts=Account.objects.all()) == {
+        account.pk: cad(summed.get(account.pk, Decimal("0.00"))) for account in Account.objects.all()
+    }
+    by_party: dict[int, Decimal] = defaultdict(Decimal)
+    for account in accounts:
+        if account.party_id is not None:
+            by_party[account.party_id] += summed.get(account.pk, Decimal("0.00"))
+    for party in Party.objects.all():
+        posted = Entry.objects.filter(account__party=party).exists()
+        assert party_balances(party=party) == ({"CAD": cad(by_party[party.pk])} if posted else {})
+
+
+@pytest.mark.django_db
+def test_a_balance_reads_a_bounded_handful_of_rows(cash, party_account, django_assert_num_queries):
+    for number in range(40):
+        transfer(cash, party_account, "1.25", f"rows:{number}")
+    with django_assert_num_queries(1):
+        assert account_balance(account=party_account) == cad("50.00")
+    assert AccountBalance.objects.filter(account=party_account).count() <= 16
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ledger_accountbalance SET amount = amount + 1",
+        "INSERT INTO ledger_accountbalance (account_id, shard, amount, amount_currency) VALUES (%(account)s, 9, 1, 'CAD')",
+    ],
+)
+def test_the_application_role_reads_balances_but_cannot_write_them(cash, party_account, statement):
+    transfer(cash, party_account, "40.00", "guard:1")
+    with pytest.raises(DatabaseError) as error, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, {"account": party_account.pk})
+    assert 'violates row-level security policy for table "ledger_accountbalance"' in str(error.value)
+    assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db
+def test_the_application_role_deletes_no_balance(cash, party_account):
+    transfer(cash, party_account, "40.00", "guard:2")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_accountbalance")
+        assert cursor.rowcount == 0
+    assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db
+def test_a_temporary_table_of_the_same_name_catches_no_balance(cash, party_account):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE ledger_accountbalance (LIKE public.ledger_accountbalance) ON COMMIT DROP")
+        transfer(cash, party_account, "40.00", "shadow:1")
+        cursor.execute("SELECT count(*) FROM pg_temp.ledger_accountbalance")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT sum(amount) FROM public.ledger_accountbalance WHERE account_id = %s", [party_account.pk])
+        assert cursor.fetchone() == (Decimal("40.00"),)
+
+
+@pytest.mark.django_db
+def test_a_refused_posting_leaves_the_balances_alone(cash, party_account):
+    transfer(cash, party_account, "40.00", "refused:1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_entry (transaction_id, account_id, amount, amount_currency, date) "
+            "SELECT id, %s, 5, 'CAD', '2025-06-02' FROM ledger_transaction WHERE idempotency_key = 'refused:1'",
+            [party_account.pk],
+        )
+    assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_posting_at_once_to_a_hot_account_lose_nothing(cash, accounts):
+    workers, posts = 6, 15
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def post(worker: int) -> None:
+        try:
+            start.wait()
+            for number in range(posts):
+                transfer(cash, accounts[1 + (number + worker) % 3], "0.07", f"hot:{worker}:{number}")
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(worker,)) for worker in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert account_balance(account=cash) == cad(Decimal("-0.07") * workers * posts)
+    assert kept_sums() == entry_sums()
+    assert AccountBalance.objects.filter(account=cash).count() > 1
+
+
+def corrupt_as_owner(account: Account) -> None:
+    owner = owner_credentials()
+    assert owner is not None
+    with psycopg.connect(
+        host=owner["HOST"], port=owner["PORT"], user=owner["USER"], password=owner["PASSWORD"] or None,
+        dbname=connection.settings_dict["NAME"], autocommit=True,
+    ) as owner_connection:
+        owner_connection.execute(
+            "UPDATE ledger_accountbalance SET amount = amount + 1"
+            " WHERE (account_id, shard) = (SELECT account_id, min(shard) FROM ledger_accountbalance WHERE account_id = %s GROUP BY 1)",
+            [account.pk],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_reports_a_wrong_balance_and_mends_it(cash, party_account):
+    transfer(cash, party_account, "40.00", "rebuild:1")
+    transfer(cash, party_account, "2.50", "rebuild:2")
+    corrupt_as_owner(party_account)
+    assert account_balance(account=party_account) == cad("43.50")
+
+    stderr = StringIO()
+    with pytest.raises(CommandError, match="1 kept balances differed"):
+        call_command("ledger_balances_rebuild", stdout=StringIO(), stderr=stderr)
+    assert stderr.getvalue() == f"account {party_account.pk} CAD: kept 43.50, entries 42.50\n"
+    assert account_balance(account=party_account) == cad("42.50")
+    assert kept_sums() == entry_sums()
+
+    stdout = StringIO()
+    call_command("ledger_balances_rebuild", stdout=stdout, stderr=StringIO())
+    assert stdout.getvalue() == "balances rebuilt; accounts that differed: 0\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_is_the_owners_alone(cash, party_account):
+    transfer(cash, party_account, "40.00", "rebuild:app")
+    with pytest.raises(DatabaseError, match="row-level security"):
+        balances_rebuild()
+    with as_owner():
+        assert balances_rebuild() == []
+    assert account_balance(account=party_account) == cad("40.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_sums_the_existing_entries_and_goes_back(cash, party_account):
+    transfer(cash, party_account, "40.00", "migration:1")
+    transfer(party_account, cash, "15.25", "migration:2")
+    try:
+        with as_owner():
+            MigrationExecutor(connection).migrate([BEFORE_BALANCES])
+        assert not AccountBalance.objects.exists()
+    finally:
+        with as_owner():
+            MigrationExecutor(connection).migrate([KEPT_BALANCES])
+    assert kept_sums() == {cash.pk: Decimal("-24.75"), party_account.pk: Decimal("24.75")}
+    transfer(cash, party_account, "0.75", "migration:3")
+    assert account_balance(account=party_account) == cad("25.50")
+    with as_owner():
+        assert balances_rebuild() == []
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_finds_no_difference_on_the_demo():
+    call_command("seed_demo", stdout=StringIO())
+    assert Entry.objects.exists()
+    stdout = StringIO()
+    call_command("ledger_balances_rebuild", stdout=stdout, stderr=StringIO())
+    assert stdout.getvalue() == "balances rebuilt; accounts that differed: 0\n"
+    assert kept_sums() == entry_sums()
