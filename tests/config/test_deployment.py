@@ -161,7 +161,6 @@ def test_the_cache_is_redis_when_redis_url_is_set():
     assert cache.get("deployment-check") == "ok"
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_suite_runs_on_postgresql():
     from django.db import connection

@@ -22,7 +22,7 @@ from grants.services import grant_approve, grant_create, programme_create
 from ledger.models import Entry, Transaction, TransactionKind
 from ledger.selectors import account_balance
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_DAY = "2026-03-31"

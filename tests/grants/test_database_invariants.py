@@ -9,7 +9,6 @@ from grants.services import disbursements_post_due
 
 from .conftest import RUN_DAY
 
-pytestmark = pytest.mark.postgres
 
 
 def refused(statement: str) -> str:

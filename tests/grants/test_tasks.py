@@ -54,7 +54,6 @@ def test_the_schedule_is_made_once_however_often_the_command_runs():
     assert str(task.crontab.timezone) == "America/Toronto"
 
 
-@pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_pays_a_due_instalment_once_even_when_the_task_comes_twice(make_grant):

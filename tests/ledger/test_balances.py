@@ -22,7 +22,6 @@ from ledger.models import Account, AccountBalance, AccountType, Entry, Party, Tr
 from ledger.selectors import account_balance, account_balances, party_balances
 from ledger.services import Line, PostingRequest, transaction_post, transaction_reverse, transactions_post
 
-pytestmark = pytest.mark.postgres
 
 BEFORE_BALANCES = ("ledger", "0012_account_balances")
 KEPT_BALANCES = ("ledger", "0013_balances_kept_by_the_database")

@@ -10,7 +10,7 @@ from moneyed import Money
 from ledger.models import Entry, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def test_eight_workers_posting_the_same_key_leave_one_transaction(cash, party_account):

@@ -11,7 +11,6 @@ from config.database_roles import owner_credentials
 from ledger.models import Entry, FiscalPeriod, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 
-pytestmark = pytest.mark.postgres
 
 
 def posted(cash, party_account):

@@ -119,7 +119,7 @@ from sharedcosts.settlement import settle
 
 from ..conftest import TEST_FISCAL_YEARS
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 SHORT = settings(
     max_examples=20,

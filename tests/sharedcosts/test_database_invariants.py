@@ -11,7 +11,7 @@ from sharedcosts.services import allocation_approve, allocation_compute, allocat
 from .conftest import cad
 from .services.helpers import DAY
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

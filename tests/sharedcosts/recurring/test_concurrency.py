@@ -23,7 +23,7 @@ from sharedcosts.services import pool_cost_account
 
 from ..conftest import cad
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
 RUN_DAY = "2026-03-31"

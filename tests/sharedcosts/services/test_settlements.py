@@ -88,7 +88,6 @@ def test_a_settlement_past_the_ledger_column_is_refused_in_words(owed, parties, 
     assert written() == before
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_settlements_at_once_cannot_both_spend_the_same_debt(owed, parties, finance_user, monkeypatch):
     """The first party owes 2 000,00 $; 2 000,00 $ and 1 500,00 $ are recorded at once: one is refused.
