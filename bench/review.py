@@ -37,12 +37,13 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db import transaction as db_transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from moneyed import Money  # noqa: E402
 
-from ledger.models import Account, AccountType, Entry, FiscalPeriod, Party, PartyKind, Sector, Transaction  # noqa: E402
+from bench import ledger_bulk_load, throwaway_database  # noqa: E402
+from ledger.models import Account, AccountType, Entry, Party, PartyKind, Sector, Transaction  # noqa: E402
+from ledger.periods import fiscal_period_open  # noqa: E402
 from ledger.roles import ADMINISTRATORS_GROUP, FINANCE_GROUP  # noqa: E402
 from sharedcosts.models import CostPool, MeansDeclaration, Participation, PoolKind  # noqa: E402
 from portal.review.composition import fairness_review  # noqa: E402
@@ -66,6 +67,8 @@ def set_up():
     administrator.groups.add(Group.objects.get(name=ADMINISTRATORS_GROUP))
     second = users.objects.create_user(username="bench-admin-2")
     second.groups.add(Group.objects.get(name=ADMINISTRATORS_GROUP))
+    for start_year in (2024, 2025):
+        fiscal_period_open(start_year=start_year, opened_by=administrator)
     kinds, sectors = PartyKind.values, Sector.values
     parties = Party.objects.bulk_create(
         Party(name=f"Bench partner {i:04d}", kind=kinds[i % len(kinds)], sector=sectors[i % len(sectors)])
@@ -112,11 +115,8 @@ def load_grants(parties: list[Party]) -> None:
     )
     first, last = accounts[0].pk, accounts[-1].pk
     assert last - first == len(accounts) - 1
-    for start_year in (2024, 2025):
-        FiscalPeriod.objects.get_or_create(start_year=start_year)
     txn_table, entry_table = Transaction._meta.db_table, Entry._meta.db_table
-    with db_transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
+    with ledger_bulk_load() as cursor:
         cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {txn_table}")
         base = cursor.fetchone()[0]
         cursor.execute(
@@ -162,14 +162,11 @@ def time_computation() -> tuple[float, object]:
 
 def main() -> None:
     started = time.perf_counter()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         administrator = set_up()
         entries = Entry.objects.count()
         page_s, queries, size = time_page(administrator)
         compute_s, review = time_computation()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     flagged = sum(1 for group in review.by_party for line in group.lines if line.flagged)
     print(f"Whole bench {time.perf_counter() - started:.0f} s.")
     print(
