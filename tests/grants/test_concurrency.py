@@ -4,52 +4,29 @@ Each run is ``manage.py post_due_disbursements`` in its own process, on the
 test database (committed data: ``transaction=True``).
 """
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
 from moneyed import Money
 
 from grants.models import GrantPurpose, Instalment, InstalmentStatus, ScheduleFrequency
 from grants.services import grant_approve, grant_create, programme_create
 from ledger.models import Entry, Transaction, TransactionKind
 from ledger.selectors import account_balance
+from tests.daily_runs import command_start, database_url, wait_for_backend_gone, waiting_on_a_lock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 RUN_DAY = "2026-03-31"
 KILLED_APP = "grants-killed-run"
 
 
-def database_url() -> str:
-    settings = connection.settings_dict
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
 def run_command(*args: str, app_name: str = "grants-test-run") -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "PGAPPNAME": app_name,
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "post_due_disbursements", "--date", RUN_DAY, *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return command_start("post_due_disbursements", "--date", RUN_DAY, *args, app_name=app_name)
 
 
 def grants_of_twelve_monthly_instalments(*, count, party, programme, finance_user, administrator) -> None:
@@ -147,23 +124,3 @@ def test_a_run_killed_halfway_is_finished_by_the_next_and_pays_each_once(
     assert again.returncode == 0, err
     assert "paid=175 " in out
     assert_each_paid_exactly_once(big_programme, 300)
-
-
-def waiting_on_a_lock(app_name: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock'",
-            [app_name],
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def wait_for_backend_gone(app_name: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [app_name])
-            if cursor.fetchone()[0] == 0:
-                return
-        assert time.monotonic() < deadline, "the killed run's database session never ended"
-        time.sleep(0.05)
