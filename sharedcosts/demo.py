@@ -5,6 +5,7 @@ Run again, it finds what it made (pools by name, the rest by their natural
 keys) and the ledger's idempotency keys make every posting a no-op.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -246,13 +247,15 @@ def sharedcosts_demo_seed(*, parties: dict[str, Party], users: dict[str, Abstrac
     )
     expense_post(expense=training, posted_by=users["finances"])
 
-    # The health programme settles what it owes the site for the premises.
+    # The health programme settles what it owes the site for the premises; a run
+    # of the seed after it finds nothing owed and records nothing.
     payer = parties["CISSS — Santé mentale jeunesse (SMJ)"]
     balances = pool_balances(pool=premises)
     amount = min(-balances[payer.pk], balances[site.pk])
     if amount.amount > 0:
         settlement_record(
-            pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"]
+            pool=premises, payer=payer, payee=site, amount=amount, date=posting_day, recorded_by=users["finances"],
+            request_id=uuid.uuid4(),
         )
     travel_demo_seed(parties=parties, users=users, today=today)
     recurring_demo_seed(premises=premises, mobile_unit=pools[MOBILE], parties=parties, users=users, today=today)

@@ -1,5 +1,6 @@
 """Settling a pool: a payment from a party that owes to one that is owed, recorded once."""
 
+import uuid
 from datetime import date as date_type
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,17 +33,19 @@ def settlement_record(
     amount: Money,
     date: date_type,
     recorded_by: AbstractBaseUser | None,
+    request_id: uuid.UUID,
 ) -> Transaction:
     """Record that ``payer`` paid ``payee`` to settle their positions in the pool.
 
-    The key names the pool, both parties, the date and the amount: the same
-    transfer between the same two parties, on the same day and for the same
-    amount, is taken to be the same payment recorded twice (a double click,
-    a retry), and is posted once. It cannot be more than what the payer owes
-    nor what the payee is owed, so a second real payment of the same amount
-    the same day is never needed. The positions are read and moved with the
-    pool's row locked, so two settlements at once cannot both spend the same
-    debt.
+    The key is the request's id, which the caller makes once per payment it
+    means to record (a form when it is shown, an import from the row's
+    reference): the same request sent twice (a double click, a retry) is
+    posted once, while two real payments of the same amount the same day
+    are two settlements. The same id asked for another payment is refused
+    by the ledger. A payment
+    cannot be more than what the payer owes nor what the payee is owed; the
+    positions are read and moved with the pool's row locked, so two
+    settlements at once cannot both spend the same debt.
     """
     staff_check(recorded_by, error=SettlementRecordError)
     pool_currency_check(pool=pool, amount=amount, what=_("settlement"))
@@ -51,33 +54,14 @@ def settlement_record(
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")
     if amount.amount <= 0:
         raise SettlementRecordError(_("A settlement must be more than zero."), code="not_positive")
-    key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:{date.isoformat()}:{amount.amount}"
+    # Keys of settlements recorded before request ids (settlement:pool:...) never take this shape.
+    key = f"settlement:{request_id}"
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
-        existing = Transaction.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing
-        pool_participant_check(pool=pool, party=payer)
-        pool_participant_check(pool=pool, party=payee)
-        balances = pool_balances(pool=pool)
-        owed_by_payer = -balances[payer.pk]
-        owed_to_payee = balances[payee.pk]
-        if amount > owed_by_payer or amount > owed_to_payee:
-            raise SettlementRecordError(
-                _(
-                    "%(payer)s owes %(owed)s and %(payee)s is owed %(due)s in %(pool)s; a payment of %(amount)s "
-                    "would go beyond that."
-                ),
-                code="settlement_exceeds",
-                params={
-                    "payer": payer.name,
-                    "owed": owed_by_payer,
-                    "payee": payee.name,
-                    "due": owed_to_payee,
-                    "pool": pool.name,
-                    "amount": amount,
-                },
-            )
+        # A retry is answered by the ledger with what it posted (or refused if it asks
+        # another payment); its positions were already moved, so they are not checked again.
+        if not Transaction.objects.filter(idempotency_key=key).exists():
+            _within_positions_check(pool=pool, payer=payer, payee=payee, amount=amount)
         result = transaction_post(
             lines=[
                 Line(pool_position_account(pool, payer), amount),
@@ -91,3 +75,27 @@ def settlement_record(
             posted_by=recorded_by,
         )
     return result.transaction
+
+
+def _within_positions_check(*, pool: CostPool, payer: Party, payee: Party, amount: Money) -> None:
+    pool_participant_check(pool=pool, party=payer)
+    pool_participant_check(pool=pool, party=payee)
+    balances = pool_balances(pool=pool)
+    owed_by_payer = -balances[payer.pk]
+    owed_to_payee = balances[payee.pk]
+    if amount > owed_by_payer or amount > owed_to_payee:
+        raise SettlementRecordError(
+            _(
+                "%(payer)s owes %(owed)s and %(payee)s is owed %(due)s in %(pool)s; a payment of %(amount)s "
+                "would go beyond that."
+            ),
+            code="settlement_exceeds",
+            params={
+                "payer": payer.name,
+                "owed": owed_by_payer,
+                "payee": payee.name,
+                "due": owed_to_payee,
+                "pool": pool.name,
+                "amount": amount,
+            },
+        )

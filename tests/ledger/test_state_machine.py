@@ -36,6 +36,7 @@ CONSTRAINTS ALL IMMEDIATE``.
 
 import inspect
 import os
+import uuid
 from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -198,6 +199,7 @@ class SettlementAsked:
     amount: Money
     day: date
     txn_id: int
+    request_id: uuid.UUID
 
 
 @dataclass
@@ -307,7 +309,7 @@ class Books(RuleBasedStateMachine):
             )
         self.allocations: list[Allocation] = []
         self.expenses: list[Expense] = []
-        self.settlements: dict[str, SettlementAsked] = {}
+        self.settlements: dict[uuid.UUID, SettlementAsked] = {}
         self.seen_sums: dict[int, tuple] = {}
         self.written_when_checked = -1
 
@@ -407,6 +409,10 @@ class Books(RuleBasedStateMachine):
     def new_key(self) -> str:
         self.keys += 1
         return f"sm:{self.keys}"
+
+    def new_request_id(self) -> uuid.UUID:
+        self.keys += 1
+        return uuid.UUID(int=self.keys)
 
     # --- Posting by hand ---------------------------------------------------------------------------------------------
 
@@ -993,19 +999,17 @@ class Books(RuleBasedStateMachine):
         self.judge(self.attempt(lambda: in_kind_post(contribution=contribution, posted_by=clerk)), expected)
 
     def record_settlement(
-        self, pool: CostPool, payer: Party, payee: Party, amount: Money, day: date, *, owed_now: bool = False
+        self, pool: CostPool, payer: Party, payee: Party, amount: Money, day: date, *, retry: SettlementAsked | None = None
     ) -> None:
-        """Record a payment between two parties: a retry of one recorded before, unless the plan asks for it now.
+        """Record a payment between two parties: a new one, or the retry of one recorded before (a double click).
 
-        A payment the settlement plan asks for (``owed_now``) is owed on the
-        positions as they are, whatever was paid earlier the same day; any
-        other that repeats one recorded before is a retry (a double click).
+        A new payment is owed on the positions as they are, whatever was paid
+        earlier the same day, even of the same amount between the same parties.
         """
-        key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:{day.isoformat()}:{amount.amount}"
+        request_id = retry.request_id if retry is not None else self.new_request_id()
         balances = pool_balances(pool=pool)
         before = snapshot()
         expected = Expected()
-        retry = None if owed_now else self.settlements.get(key)
         if retry is None:
             if payer.pk == payee.pk:
                 expected.must.add("same_party")
@@ -1016,7 +1020,8 @@ class Books(RuleBasedStateMachine):
             expected.must |= self.period_refusals(day)
         outcome = self.attempt(
             lambda: settlement_record(
-                pool=pool, payer=payer, payee=payee, amount=amount, date=day, recorded_by=self.users["clerk"]
+                pool=pool, payer=payer, payee=payee, amount=amount, date=day, recorded_by=self.users["clerk"],
+                request_id=request_id,
             )
         )
         if not self.judge(outcome, expected):
@@ -1027,7 +1032,7 @@ class Books(RuleBasedStateMachine):
         after = pool_balances(pool=pool)
         moved = (after[payer.pk], after[payee.pk]) == (balances[payer.pk] + amount, balances[payee.pk] - amount)
         assert moved, f"the payment of {amount} from {payer} to {payee} left the positions at {after}"
-        self.settlements[key] = SettlementAsked(pool, payer, payee, amount, day, outcome.pk)
+        self.settlements[request_id] = SettlementAsked(pool, payer, payee, amount, day, outcome.pk, request_id)
 
     @rule(pool=st.integers(0, 1), day=DAYS, same_day=st.booleans())
     def settle_by_the_plan(self, pool, day, same_day):
@@ -1041,9 +1046,7 @@ class Books(RuleBasedStateMachine):
         if plan:
             payer, payee, amount = plan[0]
             day = earlier[-1] if same_day and earlier else day
-            self.record_settlement(
-                pool, Party.objects.get(pk=payer), Party.objects.get(pk=payee), amount, day, owed_now=True
-            )
+            self.record_settlement(pool, Party.objects.get(pk=payer), Party.objects.get(pk=payee), amount, day)
 
     @rule(
         pool=st.integers(0, 1),
@@ -1058,6 +1061,13 @@ class Books(RuleBasedStateMachine):
     @precondition(lambda self: self.settlements)
     @rule(pick=PICK)
     def record_a_settlement_again(self, pick):
+        asked = self.settlements[sorted(self.settlements)[pick % len(self.settlements)]]
+        self.record_settlement(asked.pool, asked.payer, asked.payee, asked.amount, asked.day, retry=asked)
+
+    @precondition(lambda self: self.settlements)
+    @rule(pick=PICK)
+    def pay_the_same_again(self, pick):
+        """A second real payment, the same amount the same day between the same parties: a settlement of its own."""
         asked = self.settlements[sorted(self.settlements)[pick % len(self.settlements)]]
         self.record_settlement(asked.pool, asked.payer, asked.payee, asked.amount, asked.day)
 

@@ -1,11 +1,13 @@
 """Settlements between two parties: recorded once, never beyond what is owed, even two at once."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection
 from moneyed import Money
 
+from ledger.errors import PostingError
 from ledger.models import Transaction, TransactionKind
 from sharedcosts.errors import CurrencyError, SettlementRecordError, SharedCostsError
 from sharedcosts.models import Expense
@@ -33,15 +35,53 @@ def test_balances_after_an_expense_sum_to_zero(owed, parties):
 
 
 def test_a_settlement_clears_positions_once(owed, parties, finance_user):
+    request_id = uuid.uuid4()
     txn = settlement_record(
-        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user
+        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user,
+        request_id=request_id,
     )
     assert txn.kind == TransactionKind.SETTLEMENT
+    assert txn.idempotency_key == f"settlement:{request_id}"
     again = settlement_record(
-        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user
+        pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user,
+        request_id=request_id,
     )
     assert again.pk == txn.pk
+    assert Transaction.objects.filter(kind=TransactionKind.SETTLEMENT).count() == 1
     assert pool_balances(pool=owed) == {parties[0].pk: cad("0.00"), parties[1].pk: cad("4000.00"), parties[2].pk: cad("-4000.00")}
+
+
+def test_two_payments_of_the_same_amount_the_same_day_are_two_settlements(owed, parties, finance_user):
+    """The first party owes 2 000,00 $ and pays it in two instalments of 1 000,00 $ the same day: both count."""
+    first, second = (
+        settlement_record(
+            pool=owed, payer=parties[0], payee=parties[1], amount=cad("1000.00"), date=DAY, recorded_by=finance_user,
+            request_id=uuid.uuid4(),
+        )
+        for _ in range(2)
+    )
+    assert first.pk != second.pk
+    assert pool_balances(pool=owed) == {parties[0].pk: cad("0.00"), parties[1].pk: cad("4000.00"), parties[2].pk: cad("-4000.00")}
+
+
+def test_a_request_id_reused_for_another_payment_is_refused(owed, parties, finance_user):
+    request_id = uuid.uuid4()
+    first = settlement_record(
+        pool=owed, payer=parties[0], payee=parties[1], amount=cad("1000.00"), date=DAY, recorded_by=finance_user,
+        request_id=request_id,
+    )
+    before = written()
+    with pytest.raises(PostingError) as refused:
+        settlement_record(
+            pool=owed, payer=parties[0], payee=parties[1], amount=cad("500.00"), date=DAY, recorded_by=finance_user,
+            request_id=request_id,
+        )
+    assert refused.value.code == "key_reused"
+    assert refused.value.messages == [
+        f"La clé settlement:{request_id} a déjà servi pour la transaction no {first.pk}, qui enregistre autre "
+        "chose; rien n’a été comptabilisé."
+    ]
+    assert written() == before
 
 
 @pytest.mark.parametrize(
@@ -57,7 +97,10 @@ def test_a_settlement_clears_positions_once(owed, parties, finance_user):
 def test_bad_settlements_are_refused(owed, parties, finance_user, payer, payee, amount, code):
     before = written()
     with pytest.raises(SharedCostsError) as refused:
-        settlement_record(pool=owed, payer=parties[payer], payee=parties[payee], amount=amount, date=DAY, recorded_by=finance_user)
+        settlement_record(
+            pool=owed, payer=parties[payer], payee=parties[payee], amount=amount, date=DAY, recorded_by=finance_user,
+            request_id=uuid.uuid4(),
+        )
     assert refused.value.code == code
     assert written() == before
     assert isinstance(refused.value, (SettlementRecordError, CurrencyError))
@@ -67,7 +110,8 @@ def test_only_staff_record_a_settlement(owed, parties, not_staff):
     before = written()
     with pytest.raises(SettlementRecordError) as refused:
         settlement_record(
-            pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=not_staff
+            pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=not_staff,
+            request_id=uuid.uuid4(),
         )
     assert_not_staff(refused.value)
     assert written() == before
@@ -78,7 +122,7 @@ def test_a_settlement_past_the_ledger_column_is_refused_in_words(owed, parties, 
     with pytest.raises(SettlementRecordError) as refused:
         settlement_record(
             pool=owed, payer=parties[0], payee=parties[1], amount=cad("100000000000000.00"), date=DAY,
-            recorded_by=finance_user,
+            recorded_by=finance_user, request_id=uuid.uuid4(),
         )
     assert refused.value.code == "amount_too_large"
     assert refused.value.messages == [
@@ -114,7 +158,8 @@ def test_two_settlements_at_once_cannot_both_spend_the_same_debt(owed, parties, 
     def record(amount: str) -> None:
         try:
             settlement_record(
-                pool=owed, payer=parties[0], payee=parties[1], amount=cad(amount), date=DAY, recorded_by=finance_user
+                pool=owed, payer=parties[0], payee=parties[1], amount=cad(amount), date=DAY, recorded_by=finance_user,
+                request_id=uuid.uuid4(),
             )
             outcomes[amount] = "posted"
         except SettlementRecordError as refusal:
