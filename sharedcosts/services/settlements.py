@@ -41,11 +41,11 @@ def settlement_record(
     means to record (a form when it is shown, an import from the row's
     reference): the same request sent twice (a double click, a retry) is
     posted once, while two real payments of the same amount the same day
-    are two settlements. The same id asked for another payment is refused
-    by the ledger. A payment
-    cannot be more than what the payer owes nor what the payee is owed; the
-    positions are read and moved with the pool's row locked, so two
-    settlements at once cannot both spend the same debt.
+    are two settlements. The same id asked again between the same parties
+    of the pool for another amount or date is refused by the ledger. A
+    payment cannot be more than what the payer owes nor what the payee is
+    owed; the positions are read and moved with the pool's row locked, so
+    two settlements at once cannot both spend the same debt.
     """
     staff_check(recorded_by, error=SettlementRecordError)
     pool_currency_check(pool=pool, amount=amount, what=_("settlement"))
@@ -54,8 +54,9 @@ def settlement_record(
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")
     if amount.amount <= 0:
         raise SettlementRecordError(_("A settlement must be more than zero."), code="not_positive")
-    # Keys of settlements recorded before request ids (settlement:pool:...) never take this shape.
-    key = f"settlement:{request_id}"
+    # Still named by the pool and parties first, as before request ids; the date and amount of
+    # the keys recorded then never read "request", so no new key meets an old one.
+    key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:request:{request_id}"
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
         # A retry is answered by the ledger with what it posted (or refused if it asks

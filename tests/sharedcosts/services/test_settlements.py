@@ -41,7 +41,7 @@ def test_a_settlement_clears_positions_once(owed, parties, finance_user):
         request_id=request_id,
     )
     assert txn.kind == TransactionKind.SETTLEMENT
-    assert txn.idempotency_key == f"settlement:{request_id}"
+    assert txn.idempotency_key == f"settlement:pool:{owed.pk}:{parties[0].pk}:{parties[1].pk}:request:{request_id}"
     again = settlement_record(
         pool=owed, payer=parties[0], payee=parties[1], amount=cad("2000.00"), date=DAY, recorded_by=finance_user,
         request_id=request_id,
@@ -78,7 +78,7 @@ def test_a_request_id_reused_for_another_payment_is_refused(owed, parties, finan
         )
     assert refused.value.code == "key_reused"
     assert refused.value.messages == [
-        f"La clé settlement:{request_id} a déjà servi pour la transaction no {first.pk}, qui enregistre autre "
+        f"La clé {first.idempotency_key} a déjà servi pour la transaction no {first.pk}, qui enregistre autre "
         "chose; rien n’a été comptabilisé."
     ]
     assert written() == before
