@@ -246,7 +246,9 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
     """Post many transactions in one go, all or nothing; results in the order asked.
 
     Each request is posted once per idempotency key, as by
-    :func:`transaction_post`, which is this function for one request. The
+    :func:`transaction_post`, which is this function for one request; a key
+    asked again in the batch is answered as a retry of its first request,
+    or refused as a reused key if it asks something else. The
     transactions and their entries go in one statement a thousand, which is
     what lets a daily run pay thousands of instalments in seconds; a single
     posting outside a database transaction is that one statement alone. The
@@ -260,8 +262,11 @@ def transactions_post(*, requests: Sequence[PostingRequest]) -> list[PostingResu
         fingerprint = _check_request(request)
         if fingerprints.setdefault(request.idempotency_key, fingerprint) != fingerprint:
             raise PostingError(
-                _("The key %(key)s is asked twice in one batch for different transactions; nothing was posted."),
-                code="key_twice",
+                _(
+                    "The key %(key)s was already used earlier in this batch for a transaction that records something "
+                    "else; nothing was posted."
+                ),
+                code="key_reused",
                 params={"key": request.idempotency_key},
             )
     unique_requests = list({request.idempotency_key: request for request in requests}.values())
@@ -312,11 +317,11 @@ def _post(
             _check_same_request(txn, fingerprints[key])
     for row in rows:
         row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, None))
-    by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
+    created = {row.idempotency_key: row for row in rows if row.pk is not None}
+    posted = existing | created
+    # The first request of a key made its transaction; the others, like a retry, find it made.
     return [
-        PostingResult(by_key[request.idempotency_key], True)
-        if request.idempotency_key in by_key
-        else PostingResult(existing[request.idempotency_key], False)
+        PostingResult(posted[request.idempotency_key], created.pop(request.idempotency_key, None) is not None)
         for request in requests
     ]
 

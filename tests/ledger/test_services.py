@@ -204,7 +204,7 @@ def test_a_batch_posts_each_request_once_in_the_order_asked(cash, party_account,
     # The savepoint, the transactions with their entries, the taken key's transaction, the release.
     with django_assert_max_num_queries(4):
         results = transactions_post(requests=requests)
-    assert [created for _, created in results] == [True, False, True, True]
+    assert [created for _, created in results] == [True, False, True, False]
     assert results[1].transaction.pk == first.pk
     assert results[0].transaction.pk == results[3].transaction.pk
     assert Transaction.objects.count() == 3
@@ -219,11 +219,25 @@ def test_a_batch_with_one_bad_request_writes_nothing(cash, party_account):
     assert not Transaction.objects.exists()
 
 
-def test_a_batch_that_asks_one_key_for_two_things_is_refused(cash, party_account):
+def test_a_key_asked_twice_in_a_batch_for_the_same_thing_is_posted_once_then_answered_as_a_retry(cash, party_account):
+    results = transactions_post(requests=[request(cash, party_account, "twice"), request(cash, party_account, "twice")])
+    assert [(result.transaction.pk, result.created) for result in results] == [
+        (results[0].transaction.pk, True),
+        (results[0].transaction.pk, False),
+    ]
+    assert Transaction.objects.count() == 1
+    assert Entry.objects.count() == 2
+
+
+def test_a_batch_that_asks_one_key_for_two_things_is_refused_as_a_reused_key(cash, party_account):
     requests = [request(cash, party_account, "same"), request(cash, party_account, "same", amount="11.00")]
     with pytest.raises(PostingError) as refused:
         transactions_post(requests=requests)
-    assert refused.value.code == "key_twice"
+    assert refused.value.code == "key_reused"
+    assert refused.value.messages == [
+        "La clé same a déjà servi plus tôt dans ce lot pour une transaction qui enregistre autre chose; rien n’a été "
+        "comptabilisé."
+    ]
     assert not Transaction.objects.exists()
 
 

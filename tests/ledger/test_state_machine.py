@@ -548,7 +548,7 @@ class Books(RuleBasedStateMachine):
         for key, lines, day, kind in asked:
             expected.must |= self.line_refusals(lines, kind)
             if first.setdefault(key, self.request_of(lines, day, kind)) != self.request_of(lines, day, kind):
-                expected.must.add("key_twice")
+                expected.must.add("key_reused")
         if not expected.must:
             for key, request in first.items():
                 known = self.posted.get(key)
@@ -571,6 +571,8 @@ class Books(RuleBasedStateMachine):
             elif key not in self.posted:
                 assert result.created
                 self.record_posted(key, result.transaction, lines, self.request_of(lines, day, kind))
+            else:
+                assert not result.created, "a key asked twice in a batch answered as posted twice"
 
     @precondition(lambda self: self.posted)
     @rule(pick=PICK, day=DAYS)
