@@ -219,7 +219,7 @@ def test_a_batch_with_one_bad_request_writes_nothing(cash, party_account):
     assert not Transaction.objects.exists()
 
 
-def test_a_key_asked_twice_in_a_batch_for_the_same_thing_is_posted_once_then_answered_as_a_retry(cash, party_account):
+def test_a_key_asked_twice_in_a_batch_is_posted_once_then_answered_as_a_retry(cash, party_account):
     results = transactions_post(requests=[request(cash, party_account, "twice"), request(cash, party_account, "twice")])
     assert [(result.transaction.pk, result.created) for result in results] == [
         (results[0].transaction.pk, True),
@@ -235,8 +235,8 @@ def test_a_batch_that_asks_one_key_for_two_things_is_refused_as_a_reused_key(cas
         transactions_post(requests=requests)
     assert refused.value.code == "key_reused"
     assert refused.value.messages == [
-        "La clé same a déjà servi plus tôt dans ce lot pour une transaction qui enregistre autre chose; rien n’a été "
-        "comptabilisé."
+        "La clé same a déjà servi plus tôt dans ce lot pour une transaction qui enregistre autre chose; "
+        "rien n’a été comptabilisé."
     ]
     assert not Transaction.objects.exists()
 

@@ -1001,7 +1001,14 @@ class Books(RuleBasedStateMachine):
         self.judge(self.attempt(lambda: in_kind_post(contribution=contribution, posted_by=clerk)), expected)
 
     def record_settlement(
-        self, pool: CostPool, payer: Party, payee: Party, amount: Money, day: date, *, retry: SettlementAsked | None = None
+        self,
+        pool: CostPool,
+        payer: Party,
+        payee: Party,
+        amount: Money,
+        day: date,
+        *,
+        retry: SettlementAsked | None = None,
     ) -> None:
         """Record a payment between two parties: a new one, or the retry of one recorded before (a double click).
 
