@@ -1,7 +1,9 @@
 """The admin's export: columns to tick named in the person's language, never by field name; the file's headers
 French, so that an export from the English interface imports again."""
 
+import pytest
 from django.conf import settings
+from django.utils import translation
 
 from ledger.models import Party
 from ledger.resources import PartyResource
@@ -9,6 +11,13 @@ from spreadsheets.runs import file_import
 
 EXPENSES_EXPORT = "/admin/sharedcosts/expense/export/"
 PARTIES_EXPORT = "/admin/ledger/party/export/"
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """The middleware activates the cookie's language in this thread: the tests that follow speak French again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def _labels(response) -> dict[str, str]:

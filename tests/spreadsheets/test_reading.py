@@ -193,7 +193,7 @@ def test_a_header_cell_merged_over_two_columns_is_refused_naming_the_cells():
         table_read(_workbook_bytes(book), "depenses.xlsx")
     assert str(refused.value) == (
         "Les cellules D1:E1 de l’en-tête sont fusionnées\u00a0: séparez-les et donnez à chaque colonne son propre "
-        "en-tête, puis envoyez de nouveau le fichier."
+        "en-tête, puis envoyez le fichier de nouveau."
     )
     assert refused.value.line == 1
 
@@ -218,7 +218,7 @@ def test_a_value_merged_over_two_lines_below_the_header_is_refused_naming_its_ce
         table_read(_workbook_bytes(book), "depenses.xlsx")
     assert str(refused.value) == (
         "Les cellules A3:A4 sont fusionnées\u00a0: séparez-les et écrivez la valeur dans chaque cellule, "
-        "puis envoyez de nouveau le fichier."
+        "puis envoyez le fichier de nouveau."
     )
     assert refused.value.line == 3
 
