@@ -15,6 +15,7 @@ from typing import Any
 import tablib
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from django.utils.translation import gettext_lazy
 from import_export.forms import SelectableFieldsExportForm
 
 from spreadsheets.admin_import import SpreadsheetImportMixin
@@ -43,7 +44,18 @@ class SpreadsheetXLSX(base_formats.XLSX):
 
 
 class SpreadsheetExportForm(SelectableFieldsExportForm):
-    """The columns to tick, named in the person's language rather than by the model's field names."""
+    """The columns to tick, named in the person's language rather than by the model's field names.
+
+    The file's type is chosen in words of its own: the catalogue's "Format"
+    is a meeting's (« formule »). XLSX comes first, as a spreadsheet opens it.
+    """
+
+    def __init__(self, formats: Any, resources: Any, **kwargs: Any) -> None:
+        super().__init__(formats, resources, **kwargs)
+        chosen = self.fields["format"]
+        chosen.label = gettext_lazy("File type")
+        chosen.choices = sorted((choice for choice in chosen.choices if choice[0]), key=lambda choice: choice[1] != "xlsx")
+        chosen.initial = chosen.choices[0][0]
 
     def _get_field_label(self, resource: Any, field_name: str) -> str:
         return header_label(resource().fields[field_name].column_name)

@@ -87,7 +87,11 @@ ENGLISH_NAMES = {
 
 
 def header_label(header: str) -> str:
-    """How the export's chooser names a column in the active language: the header in French, "Paid by (payé par)" in English."""
+    """How the export's chooser names a column in the active language: the header in French, "Paid by (payé par)" in English.
+
+    An English name spelt as its header ("date", "description") is not repeated.
+    """
     if (get_language() or "fr").lower().startswith("fr") or header not in ENGLISH_NAMES:
         return capfirst(header)
-    return f"{capfirst(ENGLISH_NAMES[header])} ({header})"
+    name = str(ENGLISH_NAMES[header])
+    return capfirst(name) if name == header else f"{capfirst(name)} ({header})"

@@ -31,8 +31,10 @@ def test_the_french_chooser_names_the_columns_by_their_french_headers(db, admin_
     assert labels["expenseresource_payer"] == "Payé par"
     assert labels["expenseresource_amount"] == "Montant"
     assert labels["expenseresource_currency"] == "Devise"
+    chosen = response.context["form"].fields["format"]
+    assert (str(chosen.label), chosen.choices, chosen.initial) == ("Type de fichier", [("1", "xlsx"), ("0", "csv")], "1")
     page = response.content.decode()
-    assert "Tout cocher" in page and "Select all" not in page
+    assert "Tout cocher" in page and "Select all" not in page and "Formule" not in page
     assert "Payer" not in page and "(payé par)" not in page
 
 
