@@ -5,7 +5,9 @@ commas, semicolons or tabs, in UTF-8 (with or without BOM), UTF-16 (Excel's
 "Unicode text") or Windows-1252, into a
 ``tablib.Dataset`` whose headers are normalised and whose empty lines are
 dropped; it remembers the line of the file each row came from, so that an
-error names the row the person sees in their spreadsheet.
+error names the row the person sees in their spreadsheet. In a workbook,
+merged titles above the header are skipped; any other merged cell holding a
+value is refused, named, rather than read half.
 
 A base module of the app: it knows no domain app and never imports
 :mod:`spreadsheets.registry`, so every app's ``resources.py`` may build on it.
