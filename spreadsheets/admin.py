@@ -21,6 +21,7 @@ from spreadsheets.error_report import error_lines, error_report_rows
 from spreadsheets.forms import ImportJobForm
 from spreadsheets.jobs import import_job_start, job_progress
 from spreadsheets.models import ImportJob, ImportJobStatus
+from spreadsheets.registry import IMPORTABLE
 from spreadsheets.writing import download
 
 
@@ -60,7 +61,12 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def progress_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         job = self._job(request, job_id)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "job": job, "title": _("Import of %(file)s") % {"file": job.filename}}
+        title = (_("Check of %(file)s") if job.dry_run else _("Import of %(file)s")) % {"file": job.filename}
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "job": job, "title": title}
+        model = IMPORTABLE[job.resource]._meta.model if job.resource in IMPORTABLE else None
+        if model is not None and not job.dry_run and self.admin_site.is_registered(model):
+            context["list_url"] = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            context["what"] = model._meta.verbose_name_plural
         return render(request, "spreadsheets/import_progress.html", context)
 
     def status_view(self, request: HttpRequest, job_id: int) -> JsonResponse:

@@ -9,6 +9,8 @@ imports the task, and the task imports the run: so the imports go one way.
 
 from typing import Any
 
+from django.utils import translation
+
 from config.celery import queue_after_commit
 from spreadsheets.models import ImportJob
 from spreadsheets.reading import size_check
@@ -22,13 +24,14 @@ def import_job_start(
 ) -> ImportJob:
     """Keep the file and queue the import of the resource that :mod:`spreadsheets.registry` names ``resource_key``.
 
-    ``user`` is who imports: the job posts as them, so the services' role checks apply.
+    ``user`` is who imports: the job posts as them, so the services' role checks apply. The job's
+    summary and errors are written in the language active now, the person's.
     """
     size_check(data)
     job = ImportJob.objects.create(
         created_by=user, resource=resource_key, filename=filename, content=data, dry_run=dry_run, erase_blanks=erase_blanks
     )
-    queue_after_commit(run_import_job, job.pk)
+    queue_after_commit(run_import_job, job.pk, translation.get_language())
     return job
 
 

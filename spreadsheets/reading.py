@@ -5,7 +5,9 @@ commas, semicolons or tabs, in UTF-8 (with or without BOM), UTF-16 (Excel's
 "Unicode text") or Windows-1252, into a
 ``tablib.Dataset`` whose headers are normalised and whose empty lines are
 dropped; it remembers the line of the file each row came from, so that an
-error names the row the person sees in their spreadsheet.
+error names the row the person sees in their spreadsheet. In a workbook,
+merged titles above the header are skipped; any other merged cell holding a
+value is refused, named, rather than read half.
 
 A base module of the app: it knows no domain app and never imports
 :mod:`spreadsheets.registry`, so every app's ``resources.py`` may build on it.
@@ -148,7 +150,8 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
     ignored = [other.title for other in values.worksheets if other is not sheet and _sheet_holds_data(other)]
     formula_sheet = formulas[sheet.title]
     rows = []
-    for cells, formula_cells in zip(sheet.iter_rows(), formula_sheet.iter_rows()):
+    # From A1, not from the first cell holding data, so that lines and column letters are the sheet's own.
+    for cells, formula_cells in zip(sheet.iter_rows(min_row=1, min_col=1), formula_sheet.iter_rows(min_row=1, min_col=1)):
         row = []
         for cell, formula_cell in zip(cells, formula_cells):
             if cell.value is None and formula_cell.data_type == "f":
@@ -169,7 +172,71 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], list[str]]:
                 line=line,
             )
         rows.append(row)
+    _merged_cells_check(sheet, rows)
     return rows, ignored
+
+
+def _is_blank(value: Any) -> bool:
+    return not str(value).strip()
+
+
+def _merged_cells_check(sheet: Any, rows: list[list[Any]]) -> None:
+    """Skip the merged titles above the header; refuse any other merged cell holding a value, naming it.
+
+    A title merged across the columns above the header (``A1:F1``, "Dépenses
+    de novembre") is what reports carry: its lines are emptied, and the
+    header is the line below. A merged cell in the header or below it hides
+    what the person sees: a header over two columns leaves the second one
+    without a name, and a value merged over two lines reads on the first one
+    only. It is refused rather than guessed. ``rows`` are the sheet's from A1.
+    """
+    merged = [area for area in sheet.merged_cells.ranges if not _is_blank(_value(rows, area.min_row, area.min_col))]
+    if not merged:
+        return
+    header_line = 0
+    for line, row in enumerate(rows, 1):
+        if all(_is_blank(value) for value in row):
+            continue
+        title = next((area for area in merged if area.min_row == line and _is_title(area, rows)), None)
+        if title is None:
+            header_line = line
+            break
+        merged.remove(title)
+        for title_line in range(title.min_row, title.max_row + 1):
+            rows[title_line - 1] = []
+    in_header = sorted((area for area in merged if area.min_row <= header_line), key=lambda area: (area.min_row, area.min_col))
+    below = sorted((area for area in merged if area.min_row > header_line), key=lambda area: (area.min_row, area.min_col))
+    if in_header:
+        raise ImportFileError(
+            _(
+                "The cells %(cells)s of the header are merged: unmerge them and give each column its own header, "
+                "then send the file again."
+            )
+            % {"cells": ", ".join(area.coord for area in in_header)},
+            line=header_line,
+        )
+    if below:
+        raise ImportFileError(
+            _("The cells %(cells)s are merged: unmerge them and write the value in each cell, then send the file again.")
+            % {"cells": ", ".join(area.coord for area in below)},
+            line=below[0].min_row,
+        )
+
+
+def _value(rows: list[list[Any]], line: int, column: int) -> Any:
+    row = rows[line - 1] if line <= len(rows) else []
+    return row[column - 1] if column <= len(row) else ""
+
+
+def _is_title(area: Any, rows: list[list[Any]]) -> bool:
+    """A merged cell across columns whose lines hold nothing else: a title above the header."""
+    if area.min_col == area.max_col:
+        return False
+    return all(
+        area.min_col <= index <= area.max_col or _is_blank(value)
+        for line in range(area.min_row, min(area.max_row, len(rows)) + 1)
+        for index, value in enumerate(rows[line - 1], 1)
+    )
 
 
 @dataclass

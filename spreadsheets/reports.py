@@ -88,21 +88,26 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return _("%(count)d error(s); nothing was saved.") % {"count": len(self.errors)}
+            return _("%(count)s error(s); nothing was saved.") % {"count": _grouped(len(self.errors))}
         if self.dry_run:
-            text = _("Dry run: %(created)d row(s) would be created, %(updated)d updated, %(skipped)d unchanged.")
+            text = _("Dry run: %(created)s row(s) would be created, %(updated)s updated, %(skipped)s unchanged.")
         else:
-            text = _("Imported: %(created)d row(s) created, %(updated)d updated, %(skipped)d unchanged.")
-        text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
+            text = _("Imported: %(created)s row(s) created, %(updated)s updated, %(skipped)s unchanged.")
+        text = text % {"created": _grouped(self.created), "updated": _grouped(self.updated), "skipped": _grouped(self.skipped)}
         if self.ignored_sheets:
             text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
                 "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
             }
         if self.already_imported:
-            text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
-                "count": self.already_imported
+            text += " " + _("%(count)s row(s) had already been imported and were not posted again.") % {
+                "count": _grouped(self.already_imported)
             }
         return text
+
+
+def _grouped(count: int) -> str:
+    """A count as the reader writes it: ``4 000`` in French, ``4,000`` in English."""
+    return number_format(count, force_grouping=True)
 
 
 def _limit_text(limit: Any, value: Any) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,11 +164,17 @@ def file_export(resource: Any, fmt: str = "csv", queryset: Any = None) -> bytes:
     return file_bytes(dataset_rows(resource.export(queryset)), fmt)
 
 
-def import_job_run(*, job_id: int) -> dict[str, Any]:
+def import_job_run(*, job_id: int, language: str | None = None) -> dict[str, Any]:
     """Import a kept file, all or nothing, keeping its progress and its result; safe to run again.
 
-    The job imports as the person who started it, so the services check their role.
+    The job imports as the person who started it, so the services check their role, and
+    writes its summary and errors in their ``language`` (the site's when none is given).
     """
+    with translation.override(language):
+        return _job_run(job_id)
+
+
+def _job_run(job_id: int) -> dict[str, Any]:
     job = ImportJob.objects.get(pk=job_id)
     if job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
         return job.result

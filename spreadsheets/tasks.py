@@ -14,5 +14,5 @@ TASK_NAME = "ledger.run_import_job"
 
 
 @shared_task(name=TASK_NAME, **AT_LEAST_ONCE)
-def run_import_job(job_id: int) -> dict[str, object]:
-    return import_job_run(job_id=job_id)
+def run_import_job(job_id: int, language: str | None = None) -> dict[str, object]:
+    return import_job_run(job_id=job_id, language=language)

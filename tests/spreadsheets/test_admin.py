@@ -23,4 +23,4 @@ def test_the_admin_starts_a_job_that_names_its_resource_by_key(db, admin_client,
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert (job.resource, job.filename, bytes(job.content), job.dry_run) == ("partenaires", "p.csv", data, False)
-    delay.assert_called_once_with(job.pk)
+    delay.assert_called_once_with(job.pk, "fr-ca")

@@ -74,7 +74,7 @@ def test_a_large_file_goes_to_a_job_whose_page_shows_its_progress(db, admin_clie
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == f"/admin/spreadsheets/importjob/{job.pk}/progress/"
     assert job.dry_run and job.resource == "partenaires"
-    delay.assert_called_once_with(job.pk)
+    delay.assert_called_once_with(job.pk, "fr-ca")
     assert b"import-bar" in admin_client.get(response.url).content
     run_import_job.apply(args=[job.pk])
     state = admin_client.get(f"/admin/spreadsheets/importjob/{job.pk}/status/").json()

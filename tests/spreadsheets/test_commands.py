@@ -129,7 +129,7 @@ def test_background_import_queues_a_job(db, administrator, django_capture_on_com
         call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--background", stdout=out)
     job = ImportJob.objects.get()
     assert job.resource == "partenaires"
-    delay.assert_called_once_with(job.pk)
+    delay.assert_called_once_with(job.pk, "fr-ca")
     assert f"Import job {job.pk} queued." in out.getvalue()
     run_import_job.apply(args=[job.pk])
     assert Party.objects.count() == 3

@@ -1,5 +1,7 @@
 from unittest import mock
 
+from django.utils import translation
+
 from ledger.models import Party
 from spreadsheets.jobs import import_job_start, job_progress
 from spreadsheets.models import ImportJob
@@ -20,7 +22,7 @@ def _big_parties_file(rows: int, bad_row: int | None = None) -> bytes:
 def test_a_large_file_is_imported_by_a_job_that_keeps_progress_and_result(db, administrator, django_capture_on_commit_callbacks):
     with mock.patch.object(run_import_job, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
         job = import_job_start(resource_key="partenaires", data=_big_parties_file(1500), filename="p.csv", user=administrator)
-    delay.assert_called_once_with(job.pk)
+    delay.assert_called_once_with(job.pk, "fr-ca")
     assert job.status == "pending" and job.resource == "partenaires" and not Party.objects.exists()
     run_import_job.apply(args=[job.pk])
     job = ImportJob.objects.get(pk=job.pk)
@@ -31,6 +33,17 @@ def test_a_large_file_is_imported_by_a_job_that_keeps_progress_and_result(db, ad
     assert Party.objects.count() == 1500
 
 
+def test_a_job_writes_its_summary_and_errors_in_the_language_of_who_started_it(db, administrator, django_capture_on_commit_callbacks):
+    with mock.patch.object(run_import_job, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
+        with translation.override("en"):
+            job = import_job_start(resource_key="partenaires", data=_big_parties_file(3, bad_row=1), filename="p.csv", user=administrator)
+    delay.assert_called_once_with(job.pk, "en")
+    result = run_import_job.apply(args=delay.call_args.args).get()
+    assert result["summary"] == "1 error(s); nothing was saved."
+    assert result["errors"][0]["message"] == "“ouest” is not one of the accepted values: nord, sud, centre, regional."
+    assert translation.get_language() == "fr-ca"  # the worker's language is left as it was
+
+
 def test_a_job_is_queued_only_once_its_transaction_commits(db, administrator, django_capture_on_commit_callbacks):
     with mock.patch.object(run_import_job, "delay") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -38,7 +51,7 @@ def test_a_job_is_queued_only_once_its_transaction_commits(db, administrator, dj
         delay.assert_not_called()
         assert len(callbacks) == 1
         callbacks[0]()
-        delay.assert_called_once_with(job.pk)
+        delay.assert_called_once_with(job.pk, "fr-ca")
 
 
 def test_a_failed_job_keeps_its_errors_and_saves_nothing(db, administrator):

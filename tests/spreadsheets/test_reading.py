@@ -146,3 +146,85 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_short_message(data, name):
         table_read(data, name)
     assert str(refused.value).startswith("Ce fichier n’est pas un tableur")
     assert len(str(refused.value)) < 100
+
+
+def _expenses_sheet(title_rows: int = 0):
+    """A sheet as Excel writes a report: ``title_rows`` lines of merged titles, then the header and two expenses."""
+    book = Workbook()
+    sheet = book.active
+    titles = ["Dépenses de novembre 2025", "Regroupement Soirées 16-25 ans"][:title_rows]
+    for title in titles:
+        sheet.append([title])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=5)
+    sheet.append(["regroupement", "payé par", "date", "montant", "devise"])
+    sheet.append(["Soirées", "Travail de rue Laurentides", "2025-11-03", 120.5, "CAD"])
+    sheet.append(["Soirées", "Maison des jeunes", "2025-11-04", 80, "CAD"])
+    return book, sheet
+
+
+def test_merged_titles_above_the_header_are_skipped_and_lines_keep_the_sheets_numbers():
+    book, _ = _expenses_sheet(title_rows=2)
+    table = table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert table.dataset.headers == ["regroupement", "paye par", "date", "montant", "devise"]
+    assert table.lines == [4, 5]
+    assert [row[1] for row in table.dataset] == ["Travail de rue Laurentides", "Maison des jeunes"]
+    assert table.dataset[0][3] == Decimal("120.5")
+
+
+def test_a_title_merged_over_two_lines_is_skipped():
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Dépenses de novembre 2025"
+    sheet.merge_cells("A1:E2")
+    for line, values in ((3, ["regroupement", "payé par", "date", "montant", "devise"]), (4, ["Soirées", "Travail de rue", "2025-11-03", 120.5, "CAD"])):
+        for column, value in enumerate(values, 1):
+            sheet.cell(row=line, column=column, value=value)
+    table = table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert table.dataset.headers[0] == "regroupement" and table.lines == [4]
+
+
+def test_a_header_cell_merged_over_two_columns_is_refused_naming_the_cells():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["regroupement", "payé par", "date", "montant", None])
+    sheet.merge_cells("D1:E1")
+    sheet.append(["Soirées", "Travail de rue Laurentides", "2025-11-03", 120, 50])
+    with translation.override("fr-ca"), pytest.raises(ImportFileError) as refused:
+        table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert str(refused.value) == (
+        "Les cellules D1:E1 de l’en-tête sont fusionnées\u00a0: séparez-les et donnez à chaque colonne son propre "
+        "en-tête, puis envoyez le fichier de nouveau."
+    )
+    assert refused.value.line == 1
+
+
+def test_a_merged_title_beside_other_cells_is_part_of_the_header_and_refused_in_english():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Dépenses", None, "date", "montant"])
+    sheet.merge_cells("A1:B1")
+    sheet.append(["Soirées", "Travail de rue Laurentides", "2025-11-03", 120])
+    with translation.override("en"), pytest.raises(ImportFileError) as refused:
+        table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert str(refused.value) == (
+        "The cells A1:B1 of the header are merged: unmerge them and give each column its own header, then send the file again."
+    )
+
+
+def test_a_value_merged_over_two_lines_below_the_header_is_refused_naming_its_cells_and_line():
+    book, sheet = _expenses_sheet(title_rows=1)
+    sheet.merge_cells("A3:A4")
+    with translation.override("fr-ca"), pytest.raises(ImportFileError) as refused:
+        table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert str(refused.value) == (
+        "Les cellules A3:A4 sont fusionnées\u00a0: séparez-les et écrivez la valeur dans chaque cellule, "
+        "puis envoyez le fichier de nouveau."
+    )
+    assert refused.value.line == 3
+
+
+def test_empty_merged_cells_below_the_data_hide_nothing_and_are_read_as_empty():
+    book, sheet = _expenses_sheet()
+    sheet.merge_cells("A6:E7")
+    table = table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert table.lines == [2, 3]
