@@ -5,7 +5,14 @@ import pytest
 from moneyed import Money
 
 from ledger.models import Account, AccountType, TransactionKind
-from ledger.selectors import account_balance, account_balances, party_balances, party_statement
+from ledger.selectors import (
+    account_balance,
+    account_balances,
+    balances_by_code,
+    party_balances,
+    party_statement,
+    year_movements,
+)
 from ledger.services import Line, transaction_post
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +149,22 @@ def test_a_statement_across_two_years_opens_with_the_days_before_it(years, party
         (date(2025, 4, 1), cad("145.00")),
     ]
     assert statement.closing == cad("145.00")
+
+
+def test_balances_by_code_read_today_or_as_of_a_date(years, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert balances_by_code(codes=["SITE-CASH", "P-MDJ", "NOBODY"]) == {
+            "SITE-CASH": Decimal("-305.00"),
+            "P-MDJ": Decimal("305.00"),
+        }
+    assert balances_by_code(codes=["P-MDJ"], as_of=date(2024, 4, 1)) == {"P-MDJ": Decimal("70.00")}
+    assert balances_by_code(codes=["P-MDJ"], as_of=date(2023, 4, 1)) == {}
+
+
+def test_year_movements_are_what_moved_in_one_fiscal_year(years, party):
+    assert year_movements(start_year=2023, by="account__code", account__party=party) == {"P-MDJ": Decimal("30.00")}
+    assert year_movements(start_year=2024, by="amount_currency", account__party=party) == {"CAD": Decimal("120.00")}
+    assert year_movements(start_year=2025, by="account__code", account__code__in=["SITE-CASH"]) == {
+        "SITE-CASH": Decimal("-155.00")
+    }
+    assert year_movements(start_year=2026, by="account__code", account__party=party) == {}
