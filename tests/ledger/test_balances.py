@@ -277,7 +277,10 @@ def test_workers_posting_at_once_to_a_hot_account_lose_nothing(cash, accounts):
     assert errors == []
     assert account_balance(account=cash) == cad(Decimal("-0.07") * workers * posts)
     assert kept_sums() == entry_sums()
+    assert kept_movements() == summed_movements()
     assert AccountBalance.objects.filter(account=cash).count() > 1
+    assert AccountDayMovement.objects.filter(account=cash, day=date(2025, 6, 1)).count() > 1
+    assert account_balance(account=cash, as_of=date(2025, 6, 1)) == cad(Decimal("-0.07") * workers * posts)
 
 
 def corrupt_as_owner(account: Account, table: str, key: str, change: str) -> None:
