@@ -30,10 +30,15 @@ application role, and drops it at the end.
   of hordak's ``Account.get_balance``, each checked against the total
   computed here; beside them, for scale, the median of a query that reads
   nothing (``SELECT 1``).
+- Balance as of a date: the same accounts' ``account_balance(as_of=...)`` on
+  the last day but one of the loaded fiscal year, the most days a date
+  reads (its year's opening balance and 364 days of kept movements, each day
+  spread over the shares like the balance), median of 7 calls, checked
+  against the total computed here.
 
 The last line, ``posts_per_s=N hordak_posts_per_s=N ratio_vs_hordak=N
 ratio_vs_raw=N balance_ms=N hordak_balance_ms=N balance_ms_1k=N
-concurrent_posts_per_s=N``, is for scripts to read.
+concurrent_posts_per_s=N as_of_ms=N``, is for scripts to read.
 """
 
 import multiprocessing
@@ -91,6 +96,7 @@ BIG_ENTRIES = 1_000_000
 SMALL_ENTRIES = 1_000
 LOAD_TRANSACTIONS = 16  # as many as the shares of a kept balance
 BIG_START = date(2024, 4, 1)  # the loaded history spans fiscal year 2024-2025, one day in 365
+AS_OF = date(2025, 3, 30)  # the loaded year's last day but one: the most days a balance as of a date reads
 BALANCE_RUNS = 7
 WORKERS = 8
 POSTS_PER_WORKER = 400
@@ -426,7 +432,13 @@ def select_one() -> None:
         cursor.fetchone()
 
 
-def time_balance() -> tuple[float, float, float, float, float]:
+def loaded_through(day: date, n: int) -> Money:
+    """The balance, at the end of ``day``, of an account loaded with ``n`` entries by :func:`load_ours`."""
+    last = (day - BIG_START).days
+    return Money(sum(cents(g) for g in range(1, n + 1) if g % 365 <= last), CURRENCY)
+
+
+def time_balance() -> tuple[float, float, float, float, float, float, float]:
     start = time.perf_counter()
     big = load_ours("bench:big", BIG_ENTRIES)
     small = load_ours("bench:small", SMALL_ENTRIES)
@@ -445,10 +457,16 @@ def time_balance() -> tuple[float, float, float, float, float]:
     assert got == account_balance(account=big), f"hordak balance {got} != {account_balance(account=big)}"
     assert HordakLeg.objects.filter(account=hordak_big).count() == BIG_ENTRIES
 
+    for account, n in ((big, BIG_ENTRIES), (small, SMALL_ENTRIES)):
+        got = account_balance(account=account, as_of=AS_OF)
+        assert got == loaded_through(AS_OF, n), f"our balance as of {AS_OF} {got} != {loaded_through(AS_OF, n)}"
+
     ours_ms = median_ms(lambda: account_balance(account=big))
     ours_1k_ms = median_ms(lambda: account_balance(account=small))
     theirs_ms = median_ms(lambda: hordak_big.get_balance())
-    return ours_ms, ours_1k_ms, theirs_ms, median_ms(select_one), load_s
+    as_of_ms = median_ms(lambda: account_balance(account=big, as_of=AS_OF))
+    as_of_1k_ms = median_ms(lambda: account_balance(account=small, as_of=AS_OF))
+    return ours_ms, ours_1k_ms, theirs_ms, median_ms(select_one), load_s, as_of_ms, as_of_1k_ms
 
 
 def main() -> None:
@@ -458,7 +476,7 @@ def main() -> None:
         FiscalPeriod.objects.bulk_create([FiscalPeriod(start_year=year) for year in FISCAL_YEARS])
         rates, queries, hordak_queries = time_posting()
         concurrent, envelope_half, own_half = time_concurrent()
-        balance_ms, balance_1k_ms, hordak_balance_ms, select_one_ms, load_s = time_balance()
+        balance_ms, balance_1k_ms, hordak_balance_ms, select_one_ms, load_s, as_of_ms, as_of_1k_ms = time_balance()
     rate, hordak_rate, raw_rate = (statistics.median(rates[name]) for name in ("ours", "hordak", "raw"))
     ratio, raw_ratio = rate / hordak_rate, rate / raw_rate
     print(f"Throw-away database migrated in {migrated_s:.1f} s; whole bench {time.perf_counter() - started:.0f} s.")
@@ -485,10 +503,12 @@ def main() -> None:
     print(f"  ours   account_balance(), {SMALL_ENTRIES:,} entries      {balance_1k_ms:.2f} ms ({balance_ms / balance_1k_ms:.2f}× apart)")
     print(f"  hordak Account.get_balance(), {BIG_ENTRIES:,} legs {hordak_balance_ms:.1f} ms")
     print(f"  for scale, a query of nothing (SELECT 1)      {select_one_ms:.2f} ms")
+    print(f"  ours   account_balance(as_of={AS_OF}), {BIG_ENTRIES:,} entries  {as_of_ms:.2f} ms")
+    print(f"  ours   account_balance(as_of={AS_OF}), {SMALL_ENTRIES:,} entries      {as_of_1k_ms:.2f} ms")
     print(
         f"posts_per_s={rate:.0f} hordak_posts_per_s={hordak_rate:.0f} ratio_vs_hordak={ratio:.2f} "
         f"ratio_vs_raw={raw_ratio:.2f} balance_ms={balance_ms:.2f} hordak_balance_ms={hordak_balance_ms:.1f} "
-        f"balance_ms_1k={balance_1k_ms:.2f} concurrent_posts_per_s={concurrent:.0f}"
+        f"balance_ms_1k={balance_1k_ms:.2f} concurrent_posts_per_s={concurrent:.0f} as_of_ms={as_of_ms:.2f}"
     )
 
 

@@ -24,6 +24,7 @@ from grants.models import AmendmentProposal, BudgetLine, FundingProgramme, Grant
 from ledger.models import Entry, FiscalPeriod, TransactionKind
 from ledger.dates import date_words
 from ledger.money import money_format
+from ledger.selectors import year_movements
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 COMMITTING = (GrantStatus.APPROVED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
@@ -97,22 +98,18 @@ def grants_received(
     Read from the parties' *grants received* accounts, ``GR-<party>-<currency>``
     as :mod:`grants.accounts` names them.
     Every currency the site keeps, unless the caller names the few it shows.
+    Read from the year's movements the database keeps, not from the entries.
     Keyed by ``(party id, currency)``; a party that received nothing in a
     currency is left out. One query.
     """
     party_ids = list(party_ids)
-    codes = [
-        grants_received_code(party_id, currency) for currency in (currencies or settings.CURRENCIES) for party_id in party_ids
-    ]
-    rows = (
-        Entry.objects.filter(account__code__in=codes, date__gte=period.start_date, date__lte=period.end_date)
-        .values("account__party_id", "amount_currency")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    return {
-        (row["account__party_id"], row["amount_currency"]): Money(row["total"], row["amount_currency"]) for row in rows
+    codes = {
+        grants_received_code(party_id, currency): (party_id, currency)
+        for currency in (currencies or settings.CURRENCIES)
+        for party_id in party_ids
     }
+    moved = year_movements(start_year=period.start_year, by="account__code", account__code__in=list(codes))
+    return {codes[code]: Money(total, codes[code][1]) for code, total in moved.items()}
 
 
 def amendment_changes(*, proposal: AmendmentProposal) -> list[str]:

@@ -80,14 +80,14 @@ class AccountAdmin(admin.ModelAdmin):
     autocomplete_fields = ["party"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
-        return super().get_queryset(request).annotate(entries_total=Sum("entries__amount"))
+        return super().get_queryset(request).annotate(kept_balance=Sum("balance_shares__amount"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
         return ["currency", "party", "type"] if obj is not None and obj.entries.exists() else []
 
-    @admin.display(description=gettext_lazy("balance"), ordering="entries_total")
+    @admin.display(description=gettext_lazy("balance"), ordering="kept_balance")
     def balance(self, account: Account) -> str:
-        return money_format(Money(account.entries_total or 0, account.currency))
+        return money_format(Money(account.kept_balance or 0, account.currency))
 
 
 @admin.register(FiscalPeriod)

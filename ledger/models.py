@@ -329,6 +329,54 @@ class AccountBalance(models.Model):
         return f"{self.account_id} #{self.shard} {self.amount}"
 
 
+
+class AccountPeriodMovement(models.Model):
+    """A share of what an account moved in one fiscal year, kept by the database like the balances.
+
+    An account's opening balance of a fiscal year is the sum of its rows of
+    the years before: one row per share and year, whatever the entries.
+    """
+
+    pk = models.CompositePrimaryKey("account", "start_year", "shard")
+    account = models.ForeignKey(
+        Account, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("account"), db_index=False
+    )
+    start_year = models.PositiveSmallIntegerField(_("starting year"))
+    shard = models.PositiveSmallIntegerField(_("share"), validators=[MaxValueValidator(BALANCE_SHARDS - 1)])
+    amount = MoneyField(_("amount"), max_digits=20, decimal_places=2, currency_choices=settings.CURRENCY_CHOICES)
+
+    class Meta:
+        verbose_name = _("share of an account's movement in a fiscal year")
+        verbose_name_plural = _("shares of accounts' movements in fiscal years")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.start_year} #{self.shard} {self.amount}"
+
+
+class AccountDayMovement(models.Model):
+    """A share of what an account moved in one day, kept by the database like the balances.
+
+    A balance as of a date is the opening balance of its fiscal year plus
+    these rows from the year's first day to the date: bounded by the days of
+    one year, never by the number of entries.
+    """
+
+    pk = models.CompositePrimaryKey("account", "day", "shard")
+    account = models.ForeignKey(
+        Account, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("account"), db_index=False
+    )
+    day = models.DateField(_("day"))
+    shard = models.PositiveSmallIntegerField(_("share"), validators=[MaxValueValidator(BALANCE_SHARDS - 1)])
+    amount = MoneyField(_("amount"), max_digits=20, decimal_places=2, currency_choices=settings.CURRENCY_CHOICES)
+
+    class Meta:
+        verbose_name = _("share of an account's movement in a day")
+        verbose_name_plural = _("shares of accounts' movements in days")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day} #{self.shard} {self.amount}"
+
+
 # The notification system keeps its models in its own package; imported here, Django finds them as the ledger's.
 from ledger.notifications.models import (  # noqa: E402, F401
     ContactLanguage,

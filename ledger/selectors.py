@@ -1,54 +1,100 @@
-"""Reading the ledger: balances and statements, computed by the database.
+"""Reading the ledger: balances and statements, from what the database keeps.
 
 Today's balances are read from the shares the database keeps for each
 account (:class:`ledger.models.AccountBalance`): a bounded handful of rows
-whatever the account's history. A balance as of a date sums the entries up
-to it through their index of account and date.
+whatever the account's history. A balance as of a date is its fiscal year's
+opening balance (the account's movements of the years before,
+:class:`ledger.models.AccountPeriodMovement`) plus its movements of each day
+of that year up to the date (:class:`ledger.models.AccountDayMovement`):
+bounded by the days of one year, never by the number of entries.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet, Sum, Window
 from moneyed import Money
 
-from ledger.models import Account, AccountBalance, Entry, Party
+from ledger.models import (
+    Account,
+    AccountBalance,
+    AccountDayMovement,
+    AccountPeriodMovement,
+    Entry,
+    FiscalPeriod,
+    Party,
+)
 
 
-def _entries(*, as_of: date) -> QuerySet[Entry]:
-    return Entry.objects.filter(date__lte=as_of)
+def _kept_rows(*, as_of: date | None) -> list[QuerySet]:
+    """The kept rows whose sum is each account's balance today, or at the end of the day ``as_of``.
+
+    As of the last day of a fiscal year, the years up to it are enough.
+    """
+    if as_of is None:
+        return [AccountBalance.objects.all()]
+    year = FiscalPeriod.year_of(as_of)
+    period = FiscalPeriod(start_year=year)
+    if as_of == period.end_date:
+        return [AccountPeriodMovement.objects.filter(start_year__lte=year)]
+    return [
+        AccountPeriodMovement.objects.filter(start_year__lt=year),
+        AccountDayMovement.objects.filter(day__gte=period.start_date, day__lte=as_of),
+    ]
 
 
-def _by_currency(rows: QuerySet) -> dict[str, Money]:
-    totals = rows.values("amount_currency").annotate(total=Sum("amount")).order_by("amount_currency")
-    return {row["amount_currency"]: Money(row["total"], row["amount_currency"]) for row in totals}
+def _kept_totals(*, as_of: date | None, by: str, **accounts: Any) -> dict[Any, Decimal]:
+    """The balances of the accounts matching the filter ``accounts`` (``account__party=...``), summed by ``by``.
+
+    ``by`` is a path from the kept rows (``"account"``, ``"account__code"``,
+    ``"amount_currency"``). One query; accounts with nothing kept are left out.
+    """
+    grouped = [
+        rows.filter(**accounts).order_by().values_list(by).annotate(total=Sum("amount")).values_list(by, "total")
+        for rows in _kept_rows(as_of=as_of)
+    ]
+    totals: dict[Any, Decimal] = defaultdict(Decimal)
+    for key, total in grouped[0].union(*grouped[1:], all=True):
+        totals[key] += total
+    return dict(totals)
 
 
 def account_balance(*, account: Account, as_of: date | None = None) -> Money:
-    """The account's balance: today's from the shares the database keeps, or the sum of its entries up to ``as_of``."""
-    rows = AccountBalance.objects.filter(account=account) if as_of is None else _entries(as_of=as_of).filter(account=account)
-    total = rows.aggregate(total=Sum("amount"))["total"]
-    return Money(total or Decimal("0.00"), account.currency)
+    """The account's balance today, or at the end of the day ``as_of``."""
+    total = _kept_totals(as_of=as_of, by="account", account=account).get(account.pk, Decimal("0.00"))
+    return Money(total, account.currency)
 
 
 def party_balances(*, party: Party, as_of: date | None = None) -> dict[str, Money]:
     """A party's balance over all its accounts, by currency."""
-    if as_of is None:
-        return _by_currency(AccountBalance.objects.filter(account__party=party))
-    return _by_currency(_entries(as_of=as_of).filter(account__party=party))
+    totals = _kept_totals(as_of=as_of, by="amount_currency", account__party=party)
+    return {currency: Money(totals[currency], currency) for currency in sorted(totals)}
 
 
 def account_balances(*, accounts: QuerySet[Account], as_of: date | None = None) -> dict[int, Money]:
-    """The balance of each of ``accounts`` in one query; accounts with no entry are zero."""
-    rows = AccountBalance.objects.all() if as_of is None else _entries(as_of=as_of)
-    totals = dict(
-        rows.filter(account__in=accounts).values("account").annotate(total=Sum("amount")).values_list("account", "total")
-    )
+    """The balance of each of ``accounts`` in two queries; accounts with no entry are zero."""
+    totals = _kept_totals(as_of=as_of, by="account", account__in=accounts)
     return {
         account.pk: Money(totals.get(account.pk, Decimal("0.00")), account.currency)
         for account in accounts.only("pk", "currency")
     }
+
+
+def balances_by_code(*, codes: list[str], as_of: date | None = None) -> dict[str, Decimal]:
+    """The balance of each account named in ``codes``, by code, in one query; an account with nothing kept is left out."""
+    return _kept_totals(as_of=as_of, by="account__code", account__code__in=codes)
+
+
+def year_movements(*, start_year: int, by: str, **accounts: Any) -> dict[Any, Decimal]:
+    """What the accounts matching ``accounts`` moved in the fiscal year, net, summed by ``by`` (one query).
+
+    ``by`` and ``accounts`` read as in :func:`_kept_totals`; accounts that did not move are left out.
+    """
+    rows = AccountPeriodMovement.objects.filter(start_year=start_year, **accounts).order_by().values_list(by)
+    return dict(rows.annotate(total=Sum("amount")).values_list(by, "total"))
 
 
 @dataclass(frozen=True)
@@ -76,11 +122,14 @@ class Statement:
 def party_statement(*, party: Party, start: date, end: date, currency: str) -> Statement:
     """A party's movements between two dates, with the running balance.
 
-    The opening balance and the running sum are computed by the database (a
-    window over the entries of the period), so a long history costs one pass.
+    The opening balance is read from what the database keeps (the day before
+    ``start``), the running sum computed by the database (a window over the
+    entries of the statement's dates), so a long history costs nothing more.
     """
     own_entries = Entry.objects.filter(account__party=party, amount_currency=currency)
-    opening_total = own_entries.filter(date__lt=start).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    opening_total = _kept_totals(
+        as_of=start - timedelta(days=1), by="amount_currency", account__party=party, amount_currency=currency
+    ).get(currency, Decimal("0.00"))
     rows = (
         own_entries.filter(date__gte=start, date__lte=end)
         .annotate(

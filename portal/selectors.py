@@ -29,8 +29,9 @@ from grants.models import (
     ReportRequirement,
     ReportStatus,
 )
-from ledger.models import Entry, Party
+from ledger.models import Party
 from ledger.roles import is_administrator, is_finance
+from ledger.selectors import balances_by_code
 from sharedcosts.models import AllocationShare, AllocationStatus, Participation
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -169,12 +170,7 @@ def pool_rows(party: Party) -> list[PoolRow]:
         .order_by("-pool__start_date", "pool__name")
     )
     codes = [p.pool.position_account_code(party.pk) for p in participations]
-    totals = dict(
-        Entry.objects.filter(account__code__in=codes)
-        .values("account__code")
-        .annotate(total=Sum("amount"))
-        .values_list("account__code", "total")
-    ) if codes else {}
+    totals = balances_by_code(codes=codes) if codes else {}
     rows = []
     for p in participations:
         currency = p.pool.currency

@@ -8,19 +8,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.formats import number_format
 from moneyed import Money
 
-from ledger.models import Entry, FiscalPeriod, Party
+from ledger.models import FiscalPeriod, Party
 from ledger.money import money_format
+from ledger.selectors import balances_by_code
 from sharedcosts.models import RULE_LABELS, RULE_PARAM_LABELS, Allocation, CostPool, Measure, Participation
 from sharedcosts.settlement import settle
 
 
 def _position_totals(codes: list[str]) -> dict[str, Decimal]:
-    rows = Entry.objects.filter(account__code__in=codes).values("account__code").annotate(total=Sum("amount"))
-    return {row["account__code"]: row["total"] for row in rows}
+    return balances_by_code(codes=codes)
 
 
 def _pool_positions(pool: CostPool) -> tuple[dict[int, Party], dict[int, Money]]:

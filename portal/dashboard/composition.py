@@ -33,6 +33,7 @@ from grants.selectors import amounts_of, programmes_with_amounts
 from ledger.dates import add_months
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
+from ledger.selectors import balances_by_code
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
 from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
@@ -239,8 +240,7 @@ def _positions(pools: list[CostPool]) -> dict[int, list[tuple[Party, Money]]]:
     for pool in pools:
         for participation in pool.participations.select_related("party"):
             by_code[pool.position_account_code(participation.party_id)] = (pool, participation.party)
-    totals = Entry.objects.filter(account__code__in=list(by_code)).values("account__code").annotate(total=Sum("amount"))
-    balance = {row["account__code"]: row["total"] for row in totals}
+    balance = balances_by_code(codes=list(by_code))
     positions: dict[int, list[tuple[Party, Money]]] = defaultdict(list)
     for code, (pool, party) in by_code.items():
         positions[pool.pk].append((party, Money(balance.get(code, Decimal(0)), pool.currency)))

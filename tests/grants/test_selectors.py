@@ -29,20 +29,27 @@ def _pay(party, amount: Money, day: date, key: str) -> None:
     )
 
 
-def test_grants_received_in_a_period_by_party_and_currency(party, other_party):
+def test_grants_received_in_a_period_by_party_and_currency(party, other_party, django_assert_num_queries):
     _pay(party, Money("5000.00", "CAD"), date(2025, 6, 1), "a")
     _pay(party, Money("-1000.00", "CAD"), date(2025, 7, 1), "reversal")
     _pay(party, Money("300.00", "USD"), date(2025, 6, 1), "usd")
+    _pay(party, Money("200.00", "CAD"), date(2025, 3, 31), "year-before")
+    _pay(party, Money("50.00", "CAD"), date(2026, 3, 31), "last-day")
     _pay(party, Money("700.00", "CAD"), date(2026, 4, 1), "next-year")
     _pay(other_party, Money("900.00", "CAD"), date(2025, 6, 1), "other")
     period = FiscalPeriod(start_year=2025)
-    assert grants_received(period=period, party_ids=[party.pk]) == {
-        (party.pk, "CAD"): Money("4000.00", "CAD"),
+    with django_assert_num_queries(1):
+        received = grants_received(period=period, party_ids=iter([party.pk]))
+    assert received == {
+        (party.pk, "CAD"): Money("4050.00", "CAD"),
         (party.pk, "USD"): Money("300.00", "USD"),
     }
     assert grants_received(period=period, party_ids=[party.pk, other_party.pk], currencies=["CAD"]) == {
-        (party.pk, "CAD"): Money("4000.00", "CAD"),
+        (party.pk, "CAD"): Money("4050.00", "CAD"),
         (other_party.pk, "CAD"): Money("900.00", "CAD"),
+    }
+    assert grants_received(period=FiscalPeriod(start_year=2024), party_ids=[party.pk]) == {
+        (party.pk, "CAD"): Money("200.00", "CAD")
     }
 
 

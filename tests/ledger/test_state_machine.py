@@ -11,7 +11,8 @@ and records settlements. After every step the books must hold:
 
 - each transaction has two entries at least and balances in each currency;
 - each account's balance, as :func:`ledger.selectors.account_balance` reads
-  it, is the sum of its entries read with SQL; the accounts this machine
+  it, is the sum of its entries read with SQL, and so are the movements the
+  database keeps for it by day and by fiscal year; the accounts this machine
   posts to by hand hold what its own model of them says;
 - no instalment is paid twice: the only payment of an instalment is the
   transaction under its key, present exactly when it is paid or reversed;
@@ -1091,6 +1092,7 @@ class Books(RuleBasedStateMachine):
         deferred_checks_run()
         self.every_transaction_balances()
         sums = self.balances_are_the_sums_of_entries()
+        self.movements_are_the_sums_of_entries()
         self.no_instalment_is_paid_twice(sums)
         self.grants_keep_to_their_amounts()
         self.no_share_is_below_its_in_kind_credit(sums)
@@ -1133,6 +1135,21 @@ class Books(RuleBasedStateMachine):
             held = sums[account.pk][3]
             assert held == expected, f"{account.code} holds {held}, not the {expected} posted to it"
         return {code: total for code, _party, _currency, total in sums.values()}
+
+    def movements_are_the_sums_of_entries(self):
+        """The movements the database keeps for each account, by day and by fiscal year, are the sums of its entries."""
+        differing = rows(
+            "WITH kept_days AS (SELECT account_id, day, sum(amount) AS total FROM ledger_accountdaymovement GROUP BY 1, 2), "
+            "summed_days AS (SELECT account_id, date AS day, sum(amount) AS total FROM ledger_entry GROUP BY 1, 2), "
+            "kept_years AS (SELECT account_id, start_year, sum(amount) AS total FROM ledger_accountperiodmovement GROUP BY 1, 2), "
+            "summed_years AS (SELECT account_id, ledger_fiscal_year(day) AS start_year, sum(total) AS total "
+            "FROM summed_days GROUP BY 1, 2) "
+            "SELECT account_id, day::text, k.total, s.total FROM kept_days k FULL JOIN summed_days s USING (account_id, day) "
+            "WHERE k.total IS DISTINCT FROM s.total UNION ALL "
+            "SELECT account_id, start_year::text, k.total, s.total FROM kept_years k FULL JOIN summed_years s "
+            "USING (account_id, start_year) WHERE k.total IS DISTINCT FROM s.total"
+        )
+        assert not differing, f"kept movements that are not the sums of their entries: {differing}"
 
     def no_instalment_is_paid_twice(self, sums: dict[str, Decimal]):
         """An instalment's one payment is the transaction under its key, there exactly when it is paid or reversed."""

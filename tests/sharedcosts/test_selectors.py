@@ -55,6 +55,24 @@ def test_the_settlement_plan_clears_the_pool(joined, parties, finance_user, admi
     ]
 
 
+def test_positions_add_the_payments_of_every_fiscal_year(joined, parties, finance_user, administrator):
+    post(joined, finance_user, administrator)
+    for day, amount in ((date(2025, 3, 31), "4000.00"), (date(2026, 6, 1), "6000.00")):
+        expense_post(
+            expense=Expense.objects.create(pool=joined, payer=parties[1], vendor="Loyer", date=day, amount=cad(amount)),
+            posted_by=finance_user,
+        )
+    assert pool_balances(pool=joined) == {
+        parties[0].pk: cad("-2000.00"),
+        parties[1].pk: cad("6000.00"),
+        parties[2].pk: cad("-4000.00"),
+    }
+    assert settlement_plan(pool=joined) == [
+        (parties[0], parties[1], cad("2000.00")),
+        (parties[2], parties[1], cad("4000.00")),
+    ]
+
+
 @pytest.fixture
 def second_pool(parties):
     pool = CostPool.objects.create(
