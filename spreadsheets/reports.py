@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from moneyed import Money
 
 from spreadsheets.reading import quoted
@@ -88,20 +89,29 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return _("%(count)d error(s); nothing was saved.") % {"count": len(self.errors)}
+            count = len(self.errors)
+            return ngettext("%(count)d error; nothing was saved.", "%(count)d errors; nothing was saved.", count) % {
+                "count": count
+            }
+        counts = {
+            "created": ngettext("%(count)d new row", "%(count)d new rows", self.created) % {"count": self.created},
+            "updated": ngettext("%(count)d row updated", "%(count)d rows updated", self.updated) % {"count": self.updated},
+            "skipped": ngettext("%(count)d row unchanged", "%(count)d rows unchanged", self.skipped) % {"count": self.skipped},
+        }
         if self.dry_run:
-            text = _("Dry run: %(created)d row(s) would be created, %(updated)d updated, %(skipped)d unchanged.")
+            text = _("Dry run, nothing was saved: %(created)s, %(updated)s, %(skipped)s.") % counts
         else:
-            text = _("Imported: %(created)d row(s) created, %(updated)d updated, %(skipped)d unchanged.")
-        text = text % {"created": self.created, "updated": self.updated, "skipped": self.skipped}
+            text = _("Import finished: %(created)s, %(updated)s, %(skipped)s.") % counts
         if self.ignored_sheets:
             text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
                 "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
             }
         if self.already_imported:
-            text += " " + _("%(count)d row(s) had already been imported and were not posted again.") % {
-                "count": self.already_imported
-            }
+            text += " " + ngettext(
+                "%(count)d row had already been imported and was not posted again.",
+                "%(count)d rows had already been imported and were not posted again.",
+                self.already_imported,
+            ) % {"count": self.already_imported}
         return text
 
 
