@@ -307,12 +307,17 @@ class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, adm
             expense_post(expense=obj, posted_by=request.user)
         except DomainError as refusal:
             told = _(
-                "The expense “%(expense)s” is saved but not posted to the ledger: %(reason)s Once that is settled, "
-                "post it from the list with the action “Post the selected expenses to the ledger”."
-            ) % {"expense": obj, "reason": " ".join(refusal.messages)}
+                "The expense “%(vendor)s” of %(amount)s is saved but not posted to the ledger: %(reason)s "
+                "Once that is settled, post it from the list with the action “Post the selected expenses to the ledger”."
+            ) % {"vendor": obj.vendor, "amount": money_format(obj.amount), "reason": " ".join(refusal.messages)}
             self.message_user(request, told, messages.WARNING)
         else:
-            self.message_user(request, _("The expense “%(expense)s” is saved and posted to the ledger.") % {"expense": obj})
+            self.message_user(
+                request,
+                _("The expense “%(vendor)s” of %(amount)s is saved and posted to the ledger.")
+                % {"vendor": obj.vendor, "amount": money_format(obj.amount)},
+                messages.SUCCESS,
+            )
         request.expense_saving_told = True
 
     def message_user(self, request: HttpRequest, message: str, level: int = messages.INFO, *args, **kwargs) -> None:
