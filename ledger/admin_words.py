@@ -8,10 +8,15 @@ another party), registered by its app's admin with
 :func:`noun_phrases_register`; the admin's templates (``templates/admin/``,
 through ``ledger/templatetags/admin_words.py``) build their titles and buttons
 from them. A model that names itself no way keeps Django's words.
+
+Django's success messages ("L'objet partenaire « X » a été ajouté avec
+succès.") are said again the same way when the page shows them
+(:func:`admin_message`).
 """
 
 import copy
 import json
+import re
 from typing import NamedTuple
 
 from django.contrib.admin.helpers import InlineAdminFormSet
@@ -19,6 +24,8 @@ from django.db.models import Model
 from django.db.models.options import Options
 from django.utils.text import capfirst
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +51,16 @@ _STOCK_TITLES = (
     ("View %s", "view"),
 )
 _STOCK_ADD_BUTTON = "Add %(name)s"
+# Django's messages after a save or a delete, each a sequence of its msgids joined by a space.
+_STOCK_MESSAGES = (
+    (("The {name} “{obj}” was added successfully.", "You may edit it again below."), "added_edit"),
+    (("The {name} “{obj}” was added successfully. You may add another {name} below.",), "added_another"),
+    (("The {name} “{obj}” was added successfully.",), "added"),
+    (("The {name} “{obj}” was changed successfully. You may edit it again below.",), "changed_edit"),
+    (("The {name} “{obj}” was changed successfully. You may add another {name} below.",), "changed_another"),
+    (("The {name} “{obj}” was changed successfully.",), "changed"),
+    (("The %(name)s “%(obj)s” was deleted successfully.",), "deleted"),
+)
 
 
 def noun_phrases_register(model: type[Model] | str, *, the: Promise, a: Promise, another: Promise) -> None:
@@ -85,6 +102,47 @@ def add_one(opts: Options) -> str:
     if phrases is None:
         return gettext(_STOCK_ADD_BUTTON) % {"name": opts.verbose_name}
     return _our_title("add", phrases)
+
+
+def _our_message(kind: str) -> str:
+    sentences = {
+        "added": _("%(the)s “%(obj)s” was added."),
+        "added_edit": _("%(the)s “%(obj)s” was added; it stays open below for more changes."),
+        "added_another": _("%(the)s “%(obj)s” was added; add %(another)s below."),
+        "changed": _("%(the)s “%(obj)s” was changed."),
+        "changed_edit": _("%(the)s “%(obj)s” was changed; it stays open below for more changes."),
+        "changed_another": _("%(the)s “%(obj)s” was changed; add %(another)s below."),
+        "deleted": _("%(the)s “%(obj)s” was deleted."),
+    }
+    return str(sentences[kind])
+
+
+def _stock_pattern(msgids: tuple[str, ...], name: str, *, html: bool) -> str:
+    """A regular expression of Django's message in the current language, the object's name left to find."""
+    text = re.escape(" ".join(gettext(msgid) for msgid in msgids))
+    name_text = re.escape(escape(name) if html else name)
+    for placeholder in (re.escape("{name}"), re.escape("%(name)s")):
+        text = text.replace(placeholder, name_text)
+    for placeholder in (re.escape("{obj}"), re.escape("%(obj)s")):
+        text = text.replace(placeholder, "(?P<obj>.+)", 1)
+    return text
+
+
+def admin_message(message: str, opts: Options | None) -> str:
+    """Django's message after a save or a delete, said with the model's article; any other message as it is."""
+    phrases = noun_phrases(opts) if opts is not None else None
+    if phrases is None:
+        return message
+    html = isinstance(message, SafeData)
+    for msgids, kind in _STOCK_MESSAGES:
+        found = re.fullmatch(_stock_pattern(msgids, str(opts.verbose_name), html=html), str(message), flags=re.DOTALL)
+        if found is None:
+            continue
+        if not html:
+            return capfirst(_our_message(kind) % {"the": phrases.the, "another": phrases.another, "obj": found["obj"]})
+        words = {"the": conditional_escape(phrases.the), "another": conditional_escape(phrases.another), "obj": found["obj"]}
+        return mark_safe(capfirst(conditional_escape(_our_message(kind)) % words))
+    return message
 
 
 class _WordedInlineFormSet(InlineAdminFormSet):

@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 from moneyed import Money
 
-from ledger.admin_words import noun_phrases
+from ledger.admin_words import admin_message, noun_phrases
 from ledger.models import Party
 from sharedcosts.models import CostPool, Participation, PoolKind
 
@@ -142,3 +143,47 @@ def test_a_model_without_phrases_keeps_djangos_words(admin_page):
     assert noun_phrases(CostPool._meta) is not None and noun_phrases(Party._meta) is not None
     page = admin_page(reverse("admin:axes_accessattempt_changelist"), "en")
     assert h1(page) == "Select access attempt to view"
+
+
+def messages_shown(page: str) -> list[str]:
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        for text in re.findall(r'<ul class="messagelist">.*?<li[^>]*>(.*?)</li>', page, flags=re.DOTALL)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "shown"),
+    [
+        ("fr-ca", "_save", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»."),
+        ("fr-ca", "_continue", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»; la fiche reste ouverte ci-dessous pour d’autres changements."),
+        ("fr-ca", "_addanother", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»; ajoutez une autre municipalité ci-dessous."),
+        ("en", "_save", "The municipality “Mirabel” was added."),
+        ("en", "_addanother", "The municipality “Mirabel” was added; add another municipality below."),
+    ],
+)
+def test_a_saved_row_is_told_with_its_article(client, administrator, settings, language, button, shown):
+    administrator.is_staff = True
+    administrator.save(update_fields=["is_staff"])
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("admin:sharedcosts_municipality_add"), {"name": "Mirabel", button: "1"}, follow=True)
+    assert messages_shown(response.content.decode()) == [shown]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fr-ca", "Suppression effectuée\xa0: le partenaire «\xa0Maison des jeunes\xa0»."),
+        ("en", "The party “Maison des jeunes” was deleted."),
+    ],
+)
+def test_a_deletion_is_told_with_its_article_and_other_messages_are_left_as_they_are(language, said):
+    with translation.override(language):
+        stock = translation.gettext("The %(name)s “%(obj)s” was deleted successfully.") % {
+            "name": Party._meta.verbose_name,
+            "obj": "Maison des jeunes",
+        }
+        assert admin_message(stock, Party._meta) == said
+        assert admin_message("Rien de Django.", Party._meta) == "Rien de Django."
+        assert admin_message(stock, None) == stock
