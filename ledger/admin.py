@@ -12,27 +12,17 @@ from moneyed import Money
 from ledger.admin_actions import ReadOnlyInline, each_selected
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import french_order
-from ledger.admin_words import noun_phrases_register
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
 from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.notifications import admin as notifications_admin  # noqa: F401  (registers its screens)
-from ledger.notifications.models import Notification
 from ledger.resources import MembershipResource, PartyResource
 from ledger.selectors import account_balances
 from ledger.roles import is_administrator, is_finance
 from ledger.periods import fiscal_period_close, fiscal_period_open
 from ledger.services import Line, transaction_post, transaction_reverse
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
-
-
-noun_phrases_register(Party, the=gettext_lazy("the party"), a=gettext_lazy("a party"), another=gettext_lazy("another party"))
-noun_phrases_register(Membership, the=gettext_lazy("the membership"), a=gettext_lazy("a membership"), another=gettext_lazy("another membership"))
-noun_phrases_register(Account, the=gettext_lazy("the account"), a=gettext_lazy("an account"), another=gettext_lazy("another account"))
-noun_phrases_register(FiscalPeriod, the=gettext_lazy("the fiscal period"), a=gettext_lazy("a fiscal period"), another=gettext_lazy("another fiscal period"))
-noun_phrases_register(Transaction, the=gettext_lazy("the transaction"), a=gettext_lazy("a transaction"), another=gettext_lazy("another transaction"))
-noun_phrases_register(Notification, the=gettext_lazy("the notification"), a=gettext_lazy("a notification"), another=gettext_lazy("another notification"))
 
 
 class MembershipInline(admin.TabularInline):

@@ -4,8 +4,8 @@ Django writes "Select %s to change" around a model's name, and its French
 catalogue can only say "Sélectionnez l'objet partenaire à changer": French
 gives every noun a gender and elides its article, which a name alone does not
 tell. So each model of ours names itself three ways (the party, a party,
-another party), registered by its app's admin with
-:func:`noun_phrases_register`; the admin's templates (``templates/admin/``,
+another party), registered with :func:`noun_phrases_register` here for the
+ledger's and by each other app's admin for its own; the admin's templates (``templates/admin/``,
 through ``ledger/templatetags/admin_words.py``) build their titles and buttons
 from them. A model that names itself no way keeps Django's words.
 
@@ -22,12 +22,15 @@ from typing import NamedTuple
 from django.contrib.admin.helpers import InlineAdminFormSet
 from django.db.models import Model
 from django.db.models.options import Options
-from django.utils.text import capfirst
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ledger.models import Account, FiscalPeriod, Membership, Party, Transaction
+from ledger.notifications.models import Notification
 
 
 class NounPhrases(NamedTuple):
@@ -161,6 +164,14 @@ def inline_worded(formset: InlineAdminFormSet) -> InlineAdminFormSet:
     return worded
 
 
+noun_phrases_register(Party, the=_("the party"), a=_("a party"), another=_("another party"))
+noun_phrases_register(Membership, the=_("the membership"), a=_("a membership"), another=_("another membership"))
+noun_phrases_register(Account, the=_("the account"), a=_("an account"), another=_("another account"))
+noun_phrases_register(
+    FiscalPeriod, the=_("the fiscal period"), a=_("a fiscal period"), another=_("another fiscal period"),
+)
+noun_phrases_register(Transaction, the=_("the transaction"), a=_("a transaction"), another=_("another transaction"))
+noun_phrases_register(Notification, the=_("the notification"), a=_("a notification"), another=_("another notification"))
 # Models that cannot import this module: Django's own, and the import runs (the
 # spreadsheets app reaches the ledger only through its registry).
 noun_phrases_register("auth.user", the=_("the user"), a=_("a user"), another=_("another user"))

@@ -166,7 +166,12 @@ class ExpenseForm(forms.ModelForm):
     """An expense typed in the back office, refused at once for what its posting would refuse (the service's check)."""
 
     # Each refusal of the check, shown under the field that causes it.
-    REFUSED_FIELD = {"not_participant": "payer", "currency_mismatch": "amount", "amount_too_large": "amount", "not_positive": "amount"}
+    REFUSED_FIELD = {
+        "not_participant": "payer",
+        "currency_mismatch": "amount",
+        "amount_too_large": "amount",
+        "not_positive": "amount",
+    }
 
     class Meta:
         model = Expense

@@ -136,7 +136,8 @@ class GrantAdmin(MoneyTotalsMixin, ImportExportMixin, HistoryAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
         """A made grant changes only through its acts: no save buttons, one button per act this person may still do."""
         grant = self.get_object(request, object_id)
-        context = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False, **(extra_context or {})}
+        no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        context = {**no_save, **(extra_context or {})}
         if grant is not None:
             context["grant_actions"] = grant_actions(grant=grant, user=request.user)
         return super().change_view(request, object_id, form_url, extra_context=context)

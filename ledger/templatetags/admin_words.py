@@ -1,4 +1,4 @@
-"""The admin templates' words for a model: its titles, messages, add button and inlines' "Add another" (see ledger.admin_words).
+"""The admin templates' words for a model: titles, messages, add button, inlines' "Add another" (ledger.admin_words).
 
 The page's ``opts`` is read from the context when it has one: the admin's
 index and login pages have none.

@@ -156,7 +156,11 @@ def messages_shown(page: str) -> list[str]:
     ("language", "button", "shown"),
     [
         ("fr-ca", "_save", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»."),
-        ("fr-ca", "_continue", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»; la fiche reste ouverte ci-dessous pour d’autres changements."),
+        (
+            "fr-ca",
+            "_continue",
+            "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»; la fiche reste ouverte ci-dessous pour d’autres changements.",
+        ),
         ("fr-ca", "_addanother", "Ajout enregistré\xa0: la municipalité «\xa0Mirabel\xa0»; ajoutez une autre municipalité ci-dessous."),
         ("en", "_save", "The municipality “Mirabel” was added."),
         ("en", "_addanother", "The municipality “Mirabel” was added; add another municipality below."),
