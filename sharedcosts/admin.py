@@ -265,6 +265,13 @@ class PostedReadOnlyMixin:
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return (obj is None or obj.transaction_id is None) and super().has_delete_permission(request, obj)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        posted = self.get_object(request, object_id)
+        if posted is not None and posted.transaction_id is not None:
+            no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+            extra_context = {**no_save, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Expense)
 class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):

@@ -92,6 +92,7 @@ def test_the_expense_post_action_and_read_only_after(finance_client, joined, par
     assert expense.transaction.kind == TransactionKind.EXPENSE
     page = finance_client.get(reverse("admin:sharedcosts_expense_change", args=[expense.pk])).content.decode()
     assert 'name="vendor"' not in page
+    assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page
 
 
 def test_the_in_kind_post_action(client, joined, parties, finance_user, administrator):
