@@ -1,6 +1,6 @@
 """The shared-cost screens: thin, every action calls a service."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
 from ledger.admin_actions import ReadOnlyInline, each_selected
+from ledger.errors import DomainError
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.models import Party
 from ledger.money import money_format
 from ledger.money_input import MONEY_INPUT
-from sharedcosts.forms import CostPoolForm, pool_parties, rule_params_field_names
+from sharedcosts import admin_words  # noqa: F401  (names the models in the admin's sentences)
+from sharedcosts.forms import CostPoolForm, ExpenseForm, pool_parties, rule_params_field_names
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -263,9 +265,19 @@ class PostedReadOnlyMixin:
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return (obj is None or obj.transaction_id is None) and super().has_delete_permission(request, obj)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        posted = self.get_object(request, object_id)
+        if posted is not None and posted.transaction_id is not None:
+            no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+            extra_context = {**no_save, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Expense)
 class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    """An expense saved here is posted at once; if the ledger refuses, it stays saved and the person is told how to post it."""
+
+    form = ExpenseForm
     formfield_overrides = MONEY_INPUT
     resource_classes = [ExpenseResource]
     list_display = ["vendor_short", "pool_name", "payer_name", "date", "amount_money", "is_posted"]
@@ -293,6 +305,32 @@ class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, adm
     @admin.display(description=gettext_lazy("posted"), boolean=True)
     def is_posted(self, expense: Expense) -> bool:
         return expense.transaction_id is not None
+
+    def save_model(self, request: HttpRequest, obj: Expense, form: ExpenseForm, change: bool) -> None:
+        if obj.transaction_id is not None:
+            return  # posted: nothing of it can change
+        super().save_model(request, obj, form, change)
+        try:
+            expense_post(expense=obj, posted_by=request.user)
+        except DomainError as refusal:
+            told = _(
+                "The expense “%(vendor)s” of %(amount)s is saved but not posted to the ledger: %(reason)s "
+                "Once that is settled, post it from the list with the action “Post the selected expenses to the ledger”."
+            ) % {"vendor": obj.vendor, "amount": money_format(obj.amount), "reason": " ".join(refusal.messages)}
+            self.message_user(request, told, messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("The expense “%(vendor)s” of %(amount)s is saved and posted to the ledger.")
+                % {"vendor": obj.vendor, "amount": money_format(obj.amount)},
+                messages.SUCCESS,
+            )
+        request.expense_saving_told = True
+
+    def message_user(self, request: HttpRequest, message: str, level: int = messages.INFO, *args, **kwargs) -> None:
+        if level == messages.SUCCESS and getattr(request, "expense_saving_told", False):
+            return  # Django's "was added successfully": save_model has said whether the expense is posted
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.action(description=gettext_lazy("Post the selected expenses to the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[Expense]) -> None:

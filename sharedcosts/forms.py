@@ -14,9 +14,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ledger.errors import DomainError
 from ledger.models import Party
 from ledger.money_input import AmountField, MoneyFormField
-from sharedcosts.models import RULE_CHOICES, CostPool
+from sharedcosts.models import RULE_CHOICES, CostPool, Expense
+from sharedcosts.services import expense_check
 
 HUNDRED = Decimal(100)
 RULE_SELECT = {"data-rule-select": ""}
@@ -157,4 +159,31 @@ class WhatIfForm(RuleParamsMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         cleaned["params"] = self.rule_params_read()
+        return cleaned
+
+
+class ExpenseForm(forms.ModelForm):
+    """An expense typed in the back office, refused at once for what its posting would refuse (the service's check)."""
+
+    # Each refusal of the check, shown under the field that causes it.
+    REFUSED_FIELD = {
+        "not_participant": "payer",
+        "currency_mismatch": "amount",
+        "amount_too_large": "amount",
+        "not_positive": "amount",
+    }
+
+    class Meta:
+        model = Expense
+        fields = ["pool", "payer", "vendor", "date", "amount", "description", "document"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors or self.instance.transaction_id is not None:
+            return cleaned
+        expense = Expense(pool=cleaned["pool"], payer=cleaned["payer"], amount=cleaned["amount"])
+        try:
+            expense_check(expense=expense)
+        except DomainError as refusal:
+            self.add_error(self.REFUSED_FIELD.get(refusal.code), refusal)
         return cleaned

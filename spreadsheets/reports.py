@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from moneyed import Money
 
 from spreadsheets.reading import quoted
@@ -88,20 +89,30 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return _("%(count)s error(s); nothing was saved.") % {"count": _grouped(len(self.errors))}
+            errors = len(self.errors)
+            return ngettext("%(count)s error; nothing was saved.", "%(count)s errors; nothing was saved.", errors) % {
+                "count": _grouped(errors)
+            }
+        counts = {
+            "created": ngettext("%(count)s new row", "%(count)s new rows", self.created),
+            "updated": ngettext("%(count)s row updated", "%(count)s rows updated", self.updated),
+            "skipped": ngettext("%(count)s row unchanged", "%(count)s rows unchanged", self.skipped),
+        }
+        counts = {name: sentence % {"count": _grouped(getattr(self, name))} for name, sentence in counts.items()}
         if self.dry_run:
-            text = _("Dry run: %(created)s row(s) would be created, %(updated)s updated, %(skipped)s unchanged.")
+            text = _("Dry run, nothing was saved: %(created)s, %(updated)s, %(skipped)s.") % counts
         else:
-            text = _("Imported: %(created)s row(s) created, %(updated)s updated, %(skipped)s unchanged.")
-        text = text % {"created": _grouped(self.created), "updated": _grouped(self.updated), "skipped": _grouped(self.skipped)}
+            text = _("Import finished: %(created)s, %(updated)s, %(skipped)s.") % counts
         if self.ignored_sheets:
             text += " " + _("Only the active sheet was read; these sheets were ignored: %(sheets)s.") % {
                 "sheets": ", ".join(quoted(name) for name in self.ignored_sheets)
             }
         if self.already_imported:
-            text += " " + _("%(count)s row(s) had already been imported and were not posted again.") % {
-                "count": _grouped(self.already_imported)
-            }
+            text += " " + ngettext(
+                "%(count)s row had already been imported and was not posted again.",
+                "%(count)s rows had already been imported and were not posted again.",
+                self.already_imported,
+            ) % {"count": _grouped(self.already_imported)}
         return text
 
 

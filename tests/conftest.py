@@ -14,7 +14,9 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from config.database_roles import application_credentials, credentials_switch, owner_credentials
 
@@ -54,6 +56,13 @@ def django_db_setup(django_db_setup):
 def _require_services(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         _missing_service("needs Redis: run it with `make test`, or set REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts in French: a request in English leaves English active in the thread that made it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # The fiscal years the suite posts in, opened as an administrator would before posting.

@@ -17,13 +17,14 @@ from grants.models import AmendmentProposal, BudgetLine, Grant, GrantAmendment, 
 from grants.resources import GrantResource
 from grants.services import (
     amendment_propose,
+    grant_actions,
     grant_approve,
     grant_cancel,
     grant_create,
     grant_holds_release,
     requirements_generate,
 )
-from ledger.admin_actions import ReadOnlyInline, each_selected
+from ledger.admin_actions import ReadOnlyInline, each_selected, refusal_report
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
@@ -132,6 +133,15 @@ class GrantAdmin(MoneyTotalsMixin, ImportExportMixin, HistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
         return False
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        """A made grant changes only through its acts: no save buttons, one button per act this person may still do."""
+        grant = self.get_object(request, object_id)
+        no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        context = {**no_save, **(extra_context or {})}
+        if grant is not None:
+            context["grant_actions"] = grant_actions(grant=grant, user=request.user)
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
     def save_model(self, request: HttpRequest, obj: Grant, form: forms.ModelForm, change: bool) -> None:
         if change:
             return
@@ -200,8 +210,33 @@ class GrantAdmin(MoneyTotalsMixin, ImportExportMixin, HistoryAdmin):
     def get_urls(self):
         return [
             path("<int:pk>/amend/", self.admin_site.admin_view(self.amend_view), name="grants_grant_amend"),
+            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="grants_grant_approve"),
+            path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="grants_grant_cancel"),
             *super().get_urls(),
         ]
+
+    def _act(self, request: HttpRequest, pk: int, act, done: str) -> HttpResponse:
+        """One act on the grant from its page's button; a refusal is told on the same page."""
+        if request.method != "POST":
+            raise PermissionDenied
+        grant = get_object_or_404(Grant, pk=pk)
+        try:
+            act(grant)
+        except DomainError as refusal:
+            refusal_report(self, request, refusal)
+        else:
+            self.message_user(request, done % {"title": grant.title})
+        return HttpResponseRedirect(reverse("admin:grants_grant_change", args=[grant.pk]))
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._act(
+            request, pk, lambda grant: grant_approve(grant=grant, approved_by=request.user), _("The grant %(title)s is approved.")
+        )
+
+    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._act(
+            request, pk, lambda grant: grant_cancel(grant=grant, cancelled_by=request.user), _("The grant %(title)s is cancelled.")
+        )
 
     def amend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         grant = get_object_or_404(Grant, pk=pk)

@@ -48,6 +48,8 @@ from grants.services.disbursements import (
 )
 from grants.services.instalments import Outcome, grant_holds_release, instalments_hold, instalments_record
 from grants.services.lifecycle import (
+    GrantActions,
+    grant_actions,
     grant_approve,
     grant_cancel,
     grant_check,
@@ -72,6 +74,7 @@ from grants.services.schedules import schedule_dates
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
     "DisbursementRun",
+    "GrantActions",
     "Outcome",
     "ReportData",
     "amendment_approve",
@@ -80,6 +83,7 @@ __all__ = [
     "amendment_withdraw",
     "attachment_check",
     "disbursements_post_due",
+    "grant_actions",
     "grant_approve",
     "grant_cancel",
     "grant_check",

@@ -13,10 +13,14 @@
    administrators (:mod:`grants.services.amendments`); :func:`grant_cancel`
    cancels the unpaid instalments; :func:`grant_close` ends a grant that is
    fully paid.
+
+:func:`grant_actions` tells a grant's page which of these acts a person may
+still ask for, by the same rules.
 """
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -37,11 +41,37 @@ from grants.models import (
     ScheduleFrequency,
 )
 from grants.notifications import grant_approved_notify, grant_cancelled_notify
+from grants.services.amendments import AMENDABLE_GRANTS
 from grants.services.checks import grant_amount_check, grant_budget_check, grant_period_check, programme_available_check
 from grants.services.instalments import UNPAID, Outcome, instalments_record
 from grants.services.schedules import instalments_plan, schedule_dates
 from ledger.models import Party
-from ledger.roles import require_administrator, require_staff
+from ledger.roles import is_administrator, require_administrator, require_staff
+
+# A grant still open to cancelling; a closed or cancelled one stays as it ended.
+CANCELLABLE_GRANTS = (GrantStatus.DRAFT, GrantStatus.APPROVED, GrantStatus.ACTIVE)
+
+
+class GrantActions(NamedTuple):
+    """What a person may still do with a grant: the buttons its page offers."""
+
+    approve: bool
+    cancel: bool
+    amend: bool
+
+
+def grant_actions(*, grant: Grant, user: AbstractBaseUser) -> GrantActions:
+    """The actions the services would accept from this person on this grant now, read by the same rules.
+
+    The services still decide: a page shown a moment ago may offer what another
+    person has done since, and the service then refuses it in words.
+    """
+    administrator = is_administrator(user)
+    return GrantActions(
+        approve=administrator and grant.status == GrantStatus.DRAFT and grant.created_by_id != user.pk,
+        cancel=administrator and grant.status in CANCELLABLE_GRANTS,
+        amend=administrator and grant.status in AMENDABLE_GRANTS,
+    )
 
 
 def grant_check(
@@ -190,7 +220,7 @@ def grant_cancel(*, grant: Grant, cancelled_by: AbstractBaseUser, reason: str = 
     require_administrator(cancelled_by, error=GrantError, message=_("Only an administrator can cancel a grant."))
     with transaction.atomic():
         grant = Grant.objects.select_for_update().get(pk=grant.pk)
-        if grant.status in (GrantStatus.CLOSED, GrantStatus.CANCELLED):
+        if grant.status not in CANCELLABLE_GRANTS:
             raise GrantError(
                 _("The grant is %(status)s and cannot be cancelled."),
                 code="not_cancellable",

@@ -35,7 +35,7 @@ from sharedcosts.services.allocations import (
     allocation_post,
     shares_compute,
 )
-from sharedcosts.services.expenses import expense_post, expense_posting_request, expenses_record, in_kind_post
+from sharedcosts.services.expenses import expense_check, expense_post, expense_posting_request, expenses_record, in_kind_post
 from sharedcosts.services.means import means_declare, means_latest
 from sharedcosts.services.pools import pool_cost_account, pool_position_account
 from sharedcosts.services.settlements import settlement_record
@@ -47,6 +47,7 @@ __all__ = [
     "allocation_current",
     "allocation_is_stale",
     "allocation_post",
+    "expense_check",
     "expense_post",
     "expense_posting_request",
     "expenses_record",

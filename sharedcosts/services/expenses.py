@@ -69,6 +69,17 @@ def _expense_check(*, expense: Expense, participants: set[tuple[int, int]]) -> N
         raise SharedCostsError(_("An expense must be more than zero."), code="not_positive")
 
 
+def expense_check(*, expense: Expense) -> None:
+    """Refuse, before anything is saved, what posting the expense would refuse.
+
+    A payer outside the pool, another currency than the pool's, an amount the
+    books cannot hold or not above zero. The back office's form asks it, so a
+    person is told on saving, not later when posting.
+    """
+    participants = set(Participation.objects.filter(pool=expense.pool, party=expense.payer).values_list("pool_id", "party_id"))
+    _expense_check(expense=expense, participants=participants)
+
+
 def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Expense:
     """Post an invoice paid by one party: the pool's cost falls, the payer's position rises.
 
@@ -77,8 +88,7 @@ def expense_post(*, expense: Expense, posted_by: AbstractBaseUser | None) -> Exp
     staff_check(posted_by)
     if expense.transaction_id is not None:
         return expense  # posted already, perhaps under the key of its primary key that came before references
-    participants = set(Participation.objects.filter(pool=expense.pool, party=expense.payer).values_list("pool_id", "party_id"))
-    _expense_check(expense=expense, participants=participants)
+    expense_check(expense=expense)
     with transaction.atomic():
         # A settlement reads the positions under this lock; the expense must not move them meanwhile.
         CostPool.objects.select_for_update().get(pk=expense.pool_id)

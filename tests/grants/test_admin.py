@@ -175,3 +175,83 @@ def test_a_grant_ending_before_it_starts_is_refused_in_words_never_by_the_constr
     assert "La date de fin ne peut pas précéder la date de début." in page
     assert "grants_grant_dates_ordered" not in page
     assert "contrainte" not in page.lower()
+
+
+def grant_page(client, grant, settings, language="fr-ca") -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("admin:grants_grant_change", args=[grant.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def buttons(page: str) -> list[str]:
+    """The acts a grant's page offers, in the order shown: its submit buttons and its amendment link."""
+    pattern = r'<input type="submit"[^>]*value="([^"]*)"|<a class="button"[^>]*>([^<]*)</a>'
+    return [value or text for value, text in re.findall(pattern, page)]
+
+
+@pytest.mark.parametrize(
+    ("language", "acts"),
+    [
+        ("fr-ca", ["Approuver la subvention", "Proposer une modification", "Annuler la subvention"]),
+        ("en", ["Approve the grant", "Propose an amendment", "Cancel the grant"]),
+    ],
+)
+def test_a_draft_grant_offers_its_acts_and_no_save_buttons(admin_client_of, administrator, make_grant, settings, language, acts):
+    page = grant_page(admin_client_of(administrator), make_grant(approve=False), settings, language)
+    assert buttons(page) == acts
+    assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page
+
+
+def test_whoever_prepared_a_draft_is_not_offered_to_approve_it(admin_client_of, second_administrator, make_grant, settings):
+    grant = make_grant(approve=False)
+    grant.created_by = second_administrator
+    grant.save(update_fields=["created_by"])
+    page = grant_page(admin_client_of(second_administrator), grant, settings)
+    assert buttons(page) == ["Proposer une modification", "Annuler la subvention"]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr-ca", "Vous ne pouvez plus rien changer à cette subvention; son historique garde ce qui a été fait."),
+        ("en", "Nothing of this grant can be changed by you now; its history keeps what was done."),
+    ],
+)
+def test_finance_staff_are_offered_no_act_and_told_so(admin_client_of, finance_user, make_grant, settings, language, sentence):
+    page = grant_page(admin_client_of(finance_user), make_grant(approve=False), settings, language)
+    assert buttons(page) == []
+    assert sentence in page
+
+
+def test_a_cancelled_grant_offers_nothing(admin_client_of, administrator, make_grant, settings):
+    client = admin_client_of(administrator)
+    grant = make_grant()
+    client.post(reverse("admin:grants_grant_cancel", args=[grant.pk]))
+    assert Grant.objects.get().status == GrantStatus.CANCELLED
+    assert buttons(grant_page(client, grant, settings)) == []
+
+
+def test_the_approve_button_approves_and_says_so(admin_client_of, administrator, make_grant, settings):
+    client = admin_client_of(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    grant = make_grant(approve=False)
+    response = client.post(reverse("admin:grants_grant_approve", args=[grant.pk]), follow=True)
+    assert Grant.objects.get().status == GrantStatus.APPROVED
+    assert [str(m) for m in response.context["messages"]] == ["La subvention Soirées 16-25 ans est approuvée."]
+    assert response.redirect_chain[-1][0] == reverse("admin:grants_grant_change", args=[grant.pk])
+
+
+def test_an_act_refused_by_the_service_is_told_on_the_page(admin_client_of, finance_user, make_grant, settings):
+    client = admin_client_of(finance_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    grant = make_grant(approve=False)
+    response = client.post(reverse("admin:grants_grant_approve", args=[grant.pk]), follow=True)
+    assert Grant.objects.get().status == GrantStatus.DRAFT
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [("error", "Only an administrator can approve a grant.")]
+
+
+def test_an_act_is_never_done_by_a_get(admin_client_of, administrator, make_grant):
+    grant = make_grant(approve=False)
+    assert admin_client_of(administrator).get(reverse("admin:grants_grant_approve", args=[grant.pk])).status_code == 403
+    assert Grant.objects.get().status == GrantStatus.DRAFT

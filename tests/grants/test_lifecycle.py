@@ -23,6 +23,7 @@ from grants.selectors import programme_amounts
 from grants.services import (
     amendment_propose,
     disbursements_post_due,
+    grant_actions,
     grant_approve,
     grant_cancel,
     grant_close,
@@ -233,3 +234,15 @@ def test_the_audit_trail_keeps_who_planned_and_who_cancelled_each_instalment(mak
     assert sorted(cancelled.values_list("sequence", flat=True)) == [2, 3]
     assert set(cancelled.values_list("history_user", flat=True)) == {administrator.pk}
     assert Grant.history.filter(id=grant.pk, status=GrantStatus.CANCELLED).exists()
+
+
+def test_the_acts_offered_on_a_grant_follow_the_services_rules(make_grant, administrator, second_administrator, finance_user):
+    draft = make_grant(approve=False)
+    assert tuple(grant_actions(grant=draft, user=administrator)) == (True, True, True)
+    assert tuple(grant_actions(grant=draft, user=finance_user)) == (False, False, False)
+    draft.created_by = second_administrator
+    assert tuple(grant_actions(grant=draft, user=second_administrator)) == (False, True, True)
+    approved = grant_approve(grant=draft, approved_by=administrator)
+    assert tuple(grant_actions(grant=approved, user=administrator)) == (False, True, True)
+    cancelled = grant_cancel(grant=approved, cancelled_by=administrator)
+    assert tuple(grant_actions(grant=cancelled, user=administrator)) == (False, False, False)

@@ -92,6 +92,7 @@ def test_the_expense_post_action_and_read_only_after(finance_client, joined, par
     assert expense.transaction.kind == TransactionKind.EXPENSE
     page = finance_client.get(reverse("admin:sharedcosts_expense_change", args=[expense.pk])).content.decode()
     assert 'name="vendor"' not in page
+    assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page
 
 
 def test_the_in_kind_post_action(client, joined, parties, finance_user, administrator):
@@ -157,3 +158,83 @@ def test_an_expense_amount_that_reads_two_ways_is_refused_in_the_admin(finance_c
     assert response.status_code == 200
     assert "peut se lire de deux façons" in response.content.decode()
     assert not Expense.objects.filter(vendor="Loyer").exists()
+
+
+def expense_row(pool, payer, *, amount="900.00", currency="CAD", day="2025-05-01"):
+    return {"pool": pool.pk, "payer": payer.pk, "vendor": "Loyer", "date": day,
+            "amount_0": amount, "amount_1": currency, "description": ""}
+
+
+def told(response) -> list[tuple[str, str]]:
+    return [(message.level_tag, str(message)) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("fr-ca", "Cégep de Saint-Jérôme ne participe pas au regroupement Locaux partagés."),
+        ("en", "Cégep de Saint-Jérôme does not take part in the pool Locaux partagés."),
+    ],
+)
+def test_an_expense_paid_by_a_non_participant_is_refused_on_saving(
+    finance_client, pool, party, third_party, settings, language, refusal
+):
+    from sharedcosts.models import Participation
+
+    Participation.objects.create(pool=pool, party=party)
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = finance_client.post(reverse("admin:sharedcosts_expense_add"), expense_row(pool, third_party))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"payer": [refusal]}
+    assert not Expense.objects.exists() and not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("fr-ca", "La valeur « dépense » est en USD, mais le regroupement Locaux partagés est tenu en CAD."),
+        ("en", "The expense is in USD, but the pool Locaux partagés is kept in CAD."),
+    ],
+)
+def test_an_expense_in_another_currency_than_its_pool_is_refused_on_saving(
+    finance_client, joined, parties, settings, language, refusal
+):
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = finance_client.post(reverse("admin:sharedcosts_expense_add"), expense_row(joined, parties[0], currency="USD"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"amount": [refusal]}
+    assert not Expense.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr-ca", "La dépense «\xa0Loyer\xa0» de 900,00\xa0$ est enregistrée et comptabilisée au grand livre."),
+        ("en", "The expense “Loyer” of $900.00 is saved and posted to the ledger."),
+    ],
+)
+def test_a_saved_expense_is_posted_and_says_so(finance_client, joined, parties, settings, language, message):
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = finance_client.post(reverse("admin:sharedcosts_expense_add"), expense_row(joined, parties[0]), follow=True)
+    assert told(response) == [("success", message)]
+    expense = Expense.objects.get()
+    assert expense.transaction.kind == TransactionKind.EXPENSE
+    assert expense.transaction.entries.get(account__party=parties[0]).amount == cad("900.00")
+
+
+def test_an_expense_the_ledger_refuses_is_saved_unposted_and_says_how_to_post_it(finance_client, joined, parties, settings):
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    response = finance_client.post(
+        reverse("admin:sharedcosts_expense_add"), expense_row(joined, parties[0], day="2031-05-01"), follow=True
+    )
+    expense = Expense.objects.get()
+    assert expense.transaction is None
+    assert told(response) == [
+        (
+            "warning",
+            "La dépense «\xa0Loyer\xa0» de 900,00\xa0$ est enregistrée, mais pas comptabilisée au grand livre\xa0: "
+            "L’exercice 2031-2032 n’est pas ouvert; un administrateur doit l’ouvrir avant qu’on y comptabilise quoi que ce soit. "
+            "Une fois cela réglé, comptabilisez-la depuis la liste avec l’action "
+            "«\xa0Comptabiliser les dépenses sélectionnées au grand livre\xa0».",
+        )
+    ]

@@ -29,7 +29,7 @@ def samples_imported(db, administrator):
     for model, name in ORDER:
         out = StringIO()
         call_command("import_data", model, str(SAMPLES / name), "--user", administrator.username, stdout=out)
-        assert "créées" in out.getvalue()
+        assert "Importation terminée\xa0: " in out.getvalue() and "nouvelle" in out.getvalue()
 
 
 def test_the_french_samples_import_as_they_are(samples_imported):
@@ -47,14 +47,14 @@ def test_the_same_expenses_twice_post_nothing_the_second_time(samples_imported, 
     transactions = Transaction.objects.count()
     out = StringIO()
     call_command("import_data", "depenses", str(SAMPLES / "05-depenses.csv"), "--user", administrator.username, stdout=out)
-    assert "3 ligne(s) avaient déjà été importées" in out.getvalue()
+    assert "3 lignes avaient déjà été importées et n’ont pas été comptabilisées de nouveau." in out.getvalue()
     assert Transaction.objects.count() == transactions and Expense.objects.count() == 3
 
 
 def test_dry_run_saves_nothing(db, administrator):
     out = StringIO()
     call_command("import_data", "partenaires", str(SAMPLES / "01-partenaires.csv"), "--dry-run", stdout=out)
-    assert "Essai à blanc : 3 ligne(s) seraient créées" in out.getvalue()
+    assert "Essai à blanc, rien n’a été enregistré\xa0: 3 nouvelles lignes, 0 ligne modifiée, 0 ligne inchangée." in out.getvalue()
     assert not Party.objects.exists()
 
 
@@ -120,7 +120,7 @@ def test_export_to_xlsx_and_back(samples_imported, tmp_path):
     Participation.objects.all().delete()
     out = StringIO()
     call_command("import_data", "partenaires", str(path), stdout=out)
-    assert "3 inchangées" in out.getvalue()
+    assert "3 lignes inchangées" in out.getvalue()
 
 
 def test_background_import_queues_a_job(db, administrator, django_capture_on_commit_callbacks):

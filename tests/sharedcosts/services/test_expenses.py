@@ -8,7 +8,7 @@ from ledger.models import Transaction, TransactionKind
 from sharedcosts.errors import CurrencyError, InKindError, SharedCostsError
 from sharedcosts.models import Expense, InKindContribution
 from sharedcosts.selectors import pool_balances
-from sharedcosts.services import expense_post, in_kind_post
+from sharedcosts.services import expense_check, expense_post, in_kind_post
 
 from ..conftest import cad
 from .helpers import DAY, SHARE_LIMIT, assert_not_staff, posted_allocation, written
@@ -164,4 +164,17 @@ def test_in_kind_past_the_column_is_refused_in_words(joined, parties, finance_us
         in_kind_post(contribution=contribution, posted_by=finance_user)
     assert refused.value.code == "amount_too_large"
     assert "« valeur en nature »" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
+    assert written() == before
+
+
+def test_the_expense_check_refuses_what_posting_would_refuse_and_writes_nothing(joined, parties, third_party):
+    before = written()
+    outsider = Expense(pool=joined, payer=third_party, vendor="Loyer", date=DAY, amount=cad("10.00"))
+    joined.participations.filter(party=third_party).delete()
+    with pytest.raises(SharedCostsError) as refused:
+        expense_check(expense=outsider)
+    assert refused.value.code == "not_participant"
+    with pytest.raises(CurrencyError):
+        expense_check(expense=Expense(pool=joined, payer=parties[0], vendor="Loyer", date=DAY, amount=Money("10.00", "USD")))
+    assert expense_check(expense=Expense(pool=joined, payer=parties[0], vendor="Loyer", date=DAY, amount=cad("10.00"))) is None
     assert written() == before
