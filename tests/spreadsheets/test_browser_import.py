@@ -146,6 +146,6 @@ def test_a_large_file_goes_to_a_job_whose_bar_moves_to_done_without_reloading(
         app.conf.broker_url = broker
     assert Party.objects.count() == rows
     assert summary == {
-        "fr-ca": "Importé : 2 000 ligne(s) créées, 0 modifiées, 0 inchangées.",
-        "en": "Imported: 2,000 row(s) created, 0 updated, 0 unchanged.",
+        "fr-ca": "Importation terminée : 2 000 nouvelles lignes, 0 ligne modifiée, 0 ligne inchangée.",
+        "en": "Import finished: 2,000 new rows, 0 rows updated, 0 rows unchanged.",
     }[language]

@@ -39,7 +39,7 @@ def test_a_job_writes_its_summary_and_errors_in_the_language_of_who_started_it(d
             job = import_job_start(resource_key="partenaires", data=_big_parties_file(3, bad_row=1), filename="p.csv", user=administrator)
     delay.assert_called_once_with(job.pk, "en")
     result = run_import_job.apply(args=delay.call_args.args).get()
-    assert result["summary"] == "1 error(s); nothing was saved."
+    assert result["summary"] == "1 error; nothing was saved."
     assert result["errors"][0]["message"] == "“ouest” is not one of the accepted values: nord, sud, centre, regional."
     assert translation.get_language() == "fr-ca"  # the worker's language is left as it was
 
