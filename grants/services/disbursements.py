@@ -224,7 +224,7 @@ def _pay_chunk(
     payable = []
     for instalment in chunk:
         if instalment.grant_id in holds:
-            others.append((instalment, Outcome.held(holds[instalment.grant_id].message)))
+            others.append((instalment, Outcome.held(holds[instalment.grant_id])))
         else:
             payable.append(instalment)
     run.held += len(others)
