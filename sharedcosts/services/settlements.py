@@ -10,6 +10,7 @@ from moneyed import Money
 from ledger.models import Entry, Party, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 from sharedcosts.errors import SettlementRecordError
+from sharedcosts.memos import settlement_key, settlement_memo
 from sharedcosts.models import CostPool
 from sharedcosts.selectors import pool_balances
 from sharedcosts.services.pools import (
@@ -51,7 +52,7 @@ def settlement_record(
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")
     if amount.amount <= 0:
         raise SettlementRecordError(_("A settlement must be more than zero."), code="not_positive")
-    key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:{date.isoformat()}:{amount.amount}"
+    key = settlement_key(pool=pool, payer=payer, payee=payee, day=date, amount=amount)
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
         existing = Transaction.objects.filter(idempotency_key=key).first()
@@ -86,8 +87,7 @@ def settlement_record(
             date=date,
             kind=TransactionKind.SETTLEMENT,
             idempotency_key=key,
-            memo=_("%(payer)s pays %(payee)s for %(pool)s")
-            % {"payer": payer.name, "payee": payee.name, "pool": pool.name},
+            memo=settlement_memo(pool=pool, payer=payer, payee=payee),
             posted_by=recorded_by,
         )
     return result.transaction
