@@ -100,7 +100,8 @@ def pool_memos(transactions: Iterable[Transaction]) -> dict[int, str]:
     }
     if not shares and not settlements:
         return memos
-    allocations = Allocation.objects.select_related("pool").in_bulk({allocation for allocation, _party in shares.values()})
+    versions = {allocation for allocation, _party in shares.values()}
+    allocations = Allocation.objects.select_related("pool").in_bulk(versions)
     pools = CostPool.objects.in_bulk({pool for pool, _payer, _payee in settlements.values()})
     parties = Party.objects.in_bulk(
         {party for _allocation, party in shares.values()} | {party for ids in settlements.values() for party in ids[1:]}
