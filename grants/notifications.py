@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from grants.holds import hold_words
 from grants.models import (
     Grant,
     GrantAmendment,
@@ -264,7 +265,7 @@ def _instalment_writer(instalment: Instalment):
             "party": grant.party.name,
             "amount": money_format(instalment.amount),
             "date": _day(instalment.due_date),
-            "reason": instalment.hold_reason,
+            "reason": hold_words(instalment),
         }
         if instalment.status == InstalmentStatus.PAID:
             subject = _("Payment made: %(amount)s for “%(title)s”") % params

@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from grants.holds import hold_words
 from grants.models import (
     BudgetLine,
     FundingProgramme,
@@ -277,6 +278,9 @@ class DisbursementResource(SpreadsheetResource):
 
     def get_queryset(self) -> Any:
         return Instalment.objects.select_related("grant__party").order_by("grant__title", "grant_id", "sequence")
+
+    def dehydrate_hold_reason(self, instalment: Instalment) -> str:
+        return hold_words(instalment)
 
     def import_data(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("Disbursements are exported only; instalments are paid by the daily run."))

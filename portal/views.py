@@ -26,6 +26,7 @@ from ledger.selectors import party_statement
 from portal import selectors
 from portal.forms import PRIVACY_NOTE, SAVE, SUBMIT, ReportForm
 from portal.statement_pdf import statement_pdf
+from portal.statement_words import statement_in_words
 from spreadsheets.writing import csv_bytes
 
 
@@ -88,7 +89,7 @@ def _statement(request: HttpRequest, party_id: int):
     if currency not in currencies:
         raise Http404
     statement = party_statement(party=party, start=period.start_date, end=period.end_date, currency=currency)
-    return party, period, currencies, statement
+    return party, period, currencies, statement_in_words(statement)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.admin.amendments import changes_in_words
+from grants.holds import hold_words
 from grants.forms import AmendForm, GrantCreateForm
 from grants.models import AmendmentProposal, BudgetLine, Grant, GrantAmendment, GrantBudgetLine, Instalment, ScheduleFrequency
 from grants.resources import GrantResource
@@ -43,8 +44,12 @@ class BudgetLineInline(ReadOnlyInline):
 
 class InstalmentInline(ReadOnlyInline):
     model = Instalment
-    fields = ["sequence", "due_date", "amount", "status", "hold_reason", "failure_reason", "transaction", "paid_at"]
+    fields = ["sequence", "due_date", "amount", "status", "held_because", "failure_reason", "transaction", "paid_at"]
     ordering = ["sequence"]
+
+    @admin.display(description=gettext_lazy("reason for the hold"))
+    def held_because(self, instalment: Instalment) -> str:
+        return hold_words(instalment)
 
     def has_add_permission(self, request: HttpRequest, obj: Grant | None = None) -> bool:
         return False

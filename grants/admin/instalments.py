@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.holds import hold_words
 from grants.models import Instalment, InstalmentStatus
 from grants.services import instalment_pay, instalment_reverse_payment
 from ledger.admin_actions import each_selected, refusal_report
@@ -64,7 +65,7 @@ class InstalmentAdmin(MoneyTotalsMixin, HistoryAdmin):
         "due_date",
         "amount",
         "status",
-        "hold_reason",
+        "held_because",
         "failure_reason",
         "transaction",
         "paid_at",
@@ -84,7 +85,11 @@ class InstalmentAdmin(MoneyTotalsMixin, HistoryAdmin):
     @admin.display(description=gettext_lazy("why"))
     def why(self, instalment: Instalment) -> str:
         """Why it is held or why its payment failed, in its first words."""
-        return short_text(instalment.hold_reason or instalment.failure_reason, words=10)
+        return short_text(hold_words(instalment) or instalment.failure_reason, words=10)
+
+    @admin.display(description=gettext_lazy("reason for the hold"))
+    def held_because(self, instalment: Instalment) -> str:
+        return hold_words(instalment)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

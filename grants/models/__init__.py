@@ -20,7 +20,7 @@ from grants.models.grants import (
     GrantStatus,
     ScheduleFrequency,
 )
-from grants.models.instalments import Instalment, InstalmentStatus
+from grants.models.instalments import HoldCode, Instalment, InstalmentStatus
 from grants.models.programmes import FundingProgramme
 from grants.models.reports import (
     ProjectReport,
@@ -43,6 +43,7 @@ __all__ = [
     "GrantBudgetLine",
     "GrantPurpose",
     "GrantStatus",
+    "HoldCode",
     "Instalment",
     "InstalmentStatus",
     "ProjectReport",

@@ -21,6 +21,13 @@ class InstalmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class HoldCode(models.TextChoices):
+    """Why an instalment is held, written in the reader's language when shown (:func:`grants.holds.hold_words`)."""
+
+    OVERDUE_REPORT = "overdue_report", _("A required report is overdue")
+    STAFF = "staff", _("Held by the staff")
+
+
 class Instalment(models.Model):
     """One dated payment of a grant, posted to the ledger at most once."""
 
@@ -31,7 +38,19 @@ class Instalment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.SCHEDULED
     )
-    hold_reason = models.CharField(_("reason for the hold"), max_length=500, blank=True)
+    hold_code = models.CharField(_("why it is held"), max_length=20, choices=HoldCode.choices, blank=True)
+    hold_params = models.JSONField(
+        _("what the hold names"),
+        default=dict,
+        blank=True,
+        help_text=_("For an overdue report: the report requirement, its kind and its due date."),
+    )
+    hold_reason = models.CharField(
+        _("reason for the hold"),
+        max_length=500,
+        blank=True,
+        help_text=_("The staff's own words; an instalment held before holds had codes keeps its reason here."),
+    )
     failure_reason = models.CharField(_("reason for the failure"), max_length=1000, blank=True)
     transaction = models.OneToOneField(
         Transaction,
@@ -43,7 +62,8 @@ class Instalment(models.Model):
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # The hold's code is in the history; its parameters would show there as raw data.
+    history = HistoricalRecords(excluded_fields=["hold_params"])
 
     class Meta:
         verbose_name = _("instalment")
@@ -71,9 +91,24 @@ class Instalment(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=~Q(status="held") | ~Q(hold_reason=""),
+                condition=~Q(status="held") | ~Q(hold_code="") | ~Q(hold_reason=""),
                 name="grants_instalment_hold_has_reason",
                 violation_error_message=_("A held instalment says why it is held."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_code="") | Q(status="held"),
+                name="grants_instalment_hold_code_only_held",
+                violation_error_message=_("Only a held instalment has a reason for its hold."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(hold_code="overdue_report") | Q(hold_params__has_keys=["report", "kind", "due_date"]),
+                name="grants_instalment_overdue_hold_names_report",
+                violation_error_message=_("A hold for an overdue report names the report, its kind and its due date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(hold_code="staff") | ~Q(hold_reason=""),
+                name="grants_instalment_staff_hold_has_words",
+                violation_error_message=_("A hold decided by the staff says why in their words."),
             ),
         ]
 

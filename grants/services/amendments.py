@@ -128,10 +128,11 @@ def _plan(
     planned = instalments_plan(
         grant=grant, total=remaining, dates=dates if remaining.amount else [], first_sequence=first_sequence
     )
-    hold = next((item.hold_reason for item in unpaid if item.status == InstalmentStatus.HELD), "")
+    hold = next((item for item in unpaid if item.status == InstalmentStatus.HELD), None)
     for item in planned:
-        if hold:
-            item.status, item.hold_reason = InstalmentStatus.HELD, hold
+        if hold is not None:
+            item.status = InstalmentStatus.HELD
+            item.hold_code, item.hold_params, item.hold_reason = hold.hold_code, hold.hold_params, hold.hold_reason
     return _Plan(amount=amount, end_date=end_date, lines=lines, unpaid=unpaid, planned=planned)
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from grants.accounts import grants_received_code
 from grants.errors import GrantError
+from grants.memos import instalment_memo, instalment_reversal_memo
 from grants.models import Grant, GrantStatus, Instalment, InstalmentStatus
 from grants.services.instalments import DUE, Outcome, instalments_record
 from grants.services.lifecycle import grants_activate
@@ -109,7 +110,7 @@ def _disbursement_request(
         date=today,
         kind=TransactionKind.DISBURSEMENT,
         idempotency_key=instalment.idempotency_key,
-        memo=_("Instalment %(number)s of the grant %(title)s") % {"number": instalment.sequence, "title": grant.title},
+        memo=instalment_memo(instalment),
         posted_by=posted_by,
     )
 
@@ -224,7 +225,7 @@ def _pay_chunk(
     payable = []
     for instalment in chunk:
         if instalment.grant_id in holds:
-            others.append((instalment, Outcome.held(holds[instalment.grant_id].message)))
+            others.append((instalment, Outcome.held(holds[instalment.grant_id])))
         else:
             payable.append(instalment)
     run.held += len(others)
@@ -280,10 +281,7 @@ def instalment_reverse_payment(
                 code="not_paid",
                 params={"number": instalment.sequence, "status": instalment.get_status_display()},
             )
-        memo = _("Reversal of instalment %(number)s of the grant %(title)s") % {
-            "number": instalment.sequence,
-            "title": instalment.grant.title,
-        }
+        memo = instalment_reversal_memo(instalment)
         transaction_reverse(
             original=instalment.transaction,
             date=on,

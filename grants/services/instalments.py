@@ -28,8 +28,8 @@ UNPAID = (InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FA
 DUE = (InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED)
 """Instalments the daily run pays once their day has come (a failure is tried again the next day)."""
 
-OUTCOME_FIELDS = ["status", "hold_reason", "failure_reason", "transaction", "paid_at"]
-OUTCOME_TYPES = ["varchar", "varchar", "varchar", "bigint", "timestamptz"]
+OUTCOME_FIELDS = ["status", "hold_code", "hold_params", "hold_reason", "failure_reason", "transaction", "paid_at"]
+OUTCOME_TYPES = ["varchar", "varchar", "jsonb", "varchar", "varchar", "bigint", "timestamptz"]
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,15 @@ class Outcome:
     status: InstalmentStatus
     reason: str = ""
     payment: Transaction | None = None
+    hold: HoldReason | None = None
 
     @classmethod
     def paid(cls, payment: Transaction) -> "Outcome":
         return cls(InstalmentStatus.PAID, payment=payment)
 
     @classmethod
-    def held(cls, reason: str) -> "Outcome":
-        return cls(InstalmentStatus.HELD, reason=reason)
+    def held(cls, hold: HoldReason) -> "Outcome":
+        return cls(InstalmentStatus.HELD, hold=hold)
 
     @classmethod
     def failed(cls, reason: str) -> "Outcome":
@@ -70,7 +71,10 @@ def instalments_record(
     instalments = []
     for instalment, outcome in outcomes:
         instalment.status = outcome.status
-        instalment.hold_reason = outcome.reason[:500] if outcome.status == InstalmentStatus.HELD else ""
+        hold = outcome.hold if outcome.status == InstalmentStatus.HELD else None
+        instalment.hold_code = hold.code if hold else ""
+        instalment.hold_params = dict(hold.params) if hold else {}
+        instalment.hold_reason = hold.words[:500] if hold else ""
         instalment.failure_reason = outcome.reason[:1000] if outcome.status == InstalmentStatus.FAILED else ""
         if outcome.payment is not None:
             instalment.transaction = outcome.payment
@@ -90,7 +94,10 @@ def _outcomes_write(instalments: list[Instalment]) -> None:
     quote = connection.ops.quote_name
     fields = [Instalment._meta.get_field(name) for name in OUTCOME_FIELDS]
     columns = [field.column for field in fields]
-    values = [[getattr(instalment, field.attname) for instalment in instalments] for field in fields]
+    values = [
+        [field.get_db_prep_save(getattr(instalment, field.attname), connection) for instalment in instalments]
+        for field in fields
+    ]
     assignments = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns)
     arrays = ", ".join(f"%s::{kind}[]" for kind in ["bigint", *OUTCOME_TYPES])
     names = ", ".join(quote(column) for column in ["id", *columns])
@@ -103,9 +110,9 @@ def _outcomes_write(instalments: list[Instalment]) -> None:
 
 
 def instalments_hold(*, grant: Grant, reason: HoldReason) -> int:
-    """Hold the grant's unpaid instalments with a reason shown to staff; the number held."""
+    """Hold the grant's unpaid instalments with a reason shown to staff and partners; the number held."""
     due = list(grant.instalments.filter(status__in=DUE))
-    instalments_record(outcomes=[(instalment, Outcome.held(reason.message)) for instalment in due])
+    instalments_record(outcomes=[(instalment, Outcome.held(reason)) for instalment in due])
     return len(due)
 
 

@@ -370,9 +370,5 @@ def reports_overdue(*, grants: Sequence[Grant], today: date) -> dict[int, HoldRe
     for requirement in overdue.order_by("due_date", "pk"):
         if requirement.grant_id in reasons:
             continue
-        reasons[requirement.grant_id] = HoldReason(
-            code="overdue_report",
-            message=_("The %(kind)s due on %(date)s has not been accepted yet; accepting it releases this payment.")
-            % {"kind": requirement.get_kind_display().lower(), "date": requirement.due_date.isoformat()},
-        )
+        reasons[requirement.grant_id] = HoldReason.overdue_report(requirement)
     return reasons

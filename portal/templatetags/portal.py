@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from grants.holds import hold_words
+from grants.models import Instalment
 from ledger.dates import date_words, datetime_words
 from ledger.models import Membership
 from ledger.money import money_format
@@ -29,6 +31,12 @@ def long_date(value: date | datetime | None) -> str:
 def long_datetime(value: datetime | None) -> str:
     """``1er avril 2026, 20 h 25``, ``April 1, 2026, 8:25 p.m.``, on the local clock."""
     return datetime_words(value)
+
+
+@register.filter
+def held_because(instalment: Instalment) -> str:
+    """Why the instalment is held, in the reader's language, its dates as they write them."""
+    return hold_words(instalment)
 
 
 @register.filter

@@ -27,6 +27,7 @@ from ledger.roles import require_administrator
 from ledger.services import Line, transaction_post
 from sharedcosts.allocation import allocate
 from sharedcosts.errors import ApprovalError, InKindError, MeansError, SharedCostsError
+from sharedcosts.memos import allocation_key, allocation_memo
 from sharedcosts.models import (
     Allocation,
     AllocationShare,
@@ -323,17 +324,12 @@ def allocation_post(
             if not difference.amount:
                 continue
             party = parties[party_id]
-            memo = (
-                _("Share of %(party)s in %(pool)s, version %(version)s")
-                if previous is None
-                else _("Change of the share of %(party)s in %(pool)s, version %(version)s")
-            ) % {"party": party.name, "pool": pool.name, "version": allocation.version}
             transaction_post(
                 lines=[Line(cost, difference), Line(pool_position_account(pool, party), -difference)],
                 date=day,
                 kind=TransactionKind.ALLOCATION,
-                idempotency_key=f"allocation:{allocation.pk}:party:{party.pk}",
-                memo=memo,
+                idempotency_key=allocation_key(allocation=allocation, party=party),
+                memo=allocation_memo(allocation=allocation, party=party, first=previous is None),
                 posted_by=posted_by,
             )
         if previous is not None:

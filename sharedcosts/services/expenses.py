@@ -10,6 +10,7 @@ from moneyed import Money
 from ledger.models import Account, Party, TransactionKind
 from ledger.services import Line, PostingRequest, transaction_post, transactions_post
 from sharedcosts.errors import InKindError, SharedCostsError
+from sharedcosts.memos import expense_memo, in_kind_memo
 from sharedcosts.models import CostPool, Expense, InKindContribution, Participation
 from sharedcosts.services.allocations import allocation_current
 from sharedcosts.services.pools import (
@@ -49,8 +50,7 @@ def expense_posting_request(
         date=expense.date,
         kind=TransactionKind.EXPENSE,
         idempotency_key=idempotency_key or f"expense:{expense.reference}",
-        memo=_("%(vendor)s, paid by %(party)s for %(pool)s")
-        % {"vendor": expense.vendor, "party": expense.payer.name, "pool": pool.name},
+        memo=expense_memo(expense),
         posted_by=posted_by,
     )
 
@@ -196,8 +196,7 @@ def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUse
             date=contribution.date,
             kind=TransactionKind.IN_KIND,
             idempotency_key=f"in_kind:{contribution.reference}",
-            memo=_("In kind from %(party)s for %(pool)s: %(description)s")
-            % {"party": contribution.party.name, "pool": pool.name, "description": contribution.description},
+            memo=in_kind_memo(contribution),
             posted_by=posted_by,
         )
         contribution.transaction = result.transaction

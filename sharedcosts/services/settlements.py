@@ -11,6 +11,7 @@ from moneyed import Money
 from ledger.models import Entry, Party, Transaction, TransactionKind
 from ledger.services import Line, transaction_post
 from sharedcosts.errors import SettlementRecordError
+from sharedcosts.memos import settlement_key, settlement_memo
 from sharedcosts.models import CostPool
 from sharedcosts.selectors import pool_balances
 from sharedcosts.services.pools import (
@@ -54,9 +55,7 @@ def settlement_record(
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")
     if amount.amount <= 0:
         raise SettlementRecordError(_("A settlement must be more than zero."), code="not_positive")
-    # Still named by the pool and parties first, as before request ids; the date and amount of
-    # the keys recorded then never read "request", so no new key meets an old one.
-    key = f"settlement:pool:{pool.pk}:{payer.pk}:{payee.pk}:request:{request_id}"
+    key = settlement_key(pool=pool, payer=payer, payee=payee, request_id=request_id)
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
         # A retry is answered by the ledger with what it posted (or refused if it asks
@@ -71,8 +70,7 @@ def settlement_record(
             date=date,
             kind=TransactionKind.SETTLEMENT,
             idempotency_key=key,
-            memo=_("%(payer)s pays %(payee)s for %(pool)s")
-            % {"payer": payer.name, "payee": payee.name, "pool": pool.name},
+            memo=settlement_memo(pool=pool, payer=payer, payee=payee),
             posted_by=recorded_by,
         )
     return result.transaction

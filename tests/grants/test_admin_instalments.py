@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Instalment, InstalmentStatus
+from grants.models import HoldCode, Instalment, InstalmentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,22 @@ def test_the_list_sorts_by_due_date_and_totals_the_filtered_rows(staff_client, s
 
     held = staff_client.get(reverse("admin:grants_instalment_changelist") + "?echeance=retenus")
     assert held.context["money_totals"][0].amounts == ["1\u00a0000,00\u00a0$"]
+
+
+def test_a_hold_reads_in_the_staff_member_s_language_in_the_list_the_instalment_and_its_grant(
+    schedule, staff_client, settings
+):
+    held = schedule[1]
+    Instalment.objects.filter(pk=held.pk).update(
+        hold_code=HoldCode.OVERDUE_REPORT,
+        hold_params={"report": 1, "kind": "final", "due_date": "2026-11-19"},
+        hold_reason="",
+    )
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pages = [
+        reverse("admin:grants_instalment_changelist"),
+        reverse("admin:grants_instalment_change", args=[held.pk]),
+        reverse("admin:grants_grant_change", args=[held.grant_id]),
+    ]
+    for page in pages:
+        assert "The final report due on November 19, 2026" in staff_client.get(page).content.decode()

@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 
 from grants.errors import GrantError
+from grants.holds import HoldReason
 from grants.models import (
     FundingProgramme,
     Grant,
     GrantStatus,
+    HoldCode,
     Instalment,
     InstalmentStatus,
     ProjectReport,
@@ -120,15 +122,17 @@ def test_an_overdue_report_holds_the_instalment_until_it_is_released(make_grant,
     assert (run.paid, run.held) == (0, 1)
     held = grant.instalments.get(sequence=1)
     assert held.status == InstalmentStatus.HELD
-    assert held.hold_reason == reports_overdue(grants=[grant], today=RUN_DAY)[grant.pk].message
-    assert "2025-05-15" in held.hold_reason
+    assert reports_overdue(grants=[grant], today=RUN_DAY)[grant.pk] == HoldReason.overdue_report(requirement)
+    assert (held.hold_code, held.hold_params, held.hold_reason) == (
+        HoldCode.OVERDUE_REPORT, {"report": requirement.pk, "kind": "interim", "due_date": "2025-05-15"}, ""
+    )
     assert disbursements_post_due(today=RUN_DAY).paid == 0  # held is not due
 
     ProjectReport.objects.create(requirement=requirement, status=ReportStatus.ACCEPTED, version_count=1)
     assert grant_holds_release(grant=grant) == 1
     assert disbursements_post_due(today=RUN_DAY).paid == 1
     held.refresh_from_db()
-    assert held.status == InstalmentStatus.PAID and held.hold_reason == ""
+    assert (held.status, held.hold_code, held.hold_params) == (InstalmentStatus.PAID, "", {})
 
 
 def test_a_programme_without_the_policy_pays_despite_an_overdue_report(make_grant, overdue_report, programme):

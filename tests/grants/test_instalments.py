@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from grants.holds import HoldReason
-from grants.models import Instalment, InstalmentStatus
+from grants.models import HoldCode, Instalment, InstalmentStatus
 from grants.services import Outcome, disbursements_post_due, grant_holds_release, instalments_hold, instalments_record
 
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_can_hold_a_grants_instalments_directly(make_grant):
     grant = make_grant()
-    assert instalments_hold(grant=grant, reason=HoldReason(code="manual", message="Vérification")) == 3
+    assert instalments_hold(grant=grant, reason=HoldReason.staff("Vérification")) == 3
     assert disbursements_post_due(today=date(2026, 3, 1)).paid == 0
 
 
@@ -22,7 +22,7 @@ def test_each_outcome_is_written_with_a_history_row_naming_who(make_grant, admin
     grant = make_grant()
     first, second, third = grant.instalments.order_by("sequence")
     instalments_record(
-        outcomes=[(first, Outcome.held("x" * 600)), (second, Outcome.failed("Refusé par le grand livre"))],
+        outcomes=[(first, Outcome.held(HoldReason.staff("x" * 600))), (second, Outcome.failed("Refusé par le grand livre"))],
         recorded_by=administrator,
     )
     assert list(grant.instalments.order_by("sequence").values_list("status", "hold_reason", "failure_reason")) == [
@@ -36,14 +36,18 @@ def test_each_outcome_is_written_with_a_history_row_naming_who(make_grant, admin
         (2, InstalmentStatus.FAILED, administrator.pk),
     ]
 
-    instalments_record(outcomes=[(second, Outcome.held("Rapport en retard"))])
+    instalments_record(outcomes=[(second, Outcome.held(HoldReason.staff("Rapport en retard")))])
     second.refresh_from_db()
-    assert (second.status, second.hold_reason, second.failure_reason) == (InstalmentStatus.HELD, "Rapport en retard", "")
+    assert (second.status, second.hold_code, second.hold_reason, second.failure_reason) == (
+        InstalmentStatus.HELD, HoldCode.STAFF, "Rapport en retard", ""
+    )
 
 
 def test_releasing_a_grant_schedules_its_held_instalments_again(make_grant):
     grant = make_grant()
-    instalments_hold(grant=grant, reason=HoldReason(code="manual", message="Vérification"))
+    instalments_hold(grant=grant, reason=HoldReason.staff("Vérification"))
     assert grant_holds_release(grant=grant) == 3
-    assert set(grant.instalments.values_list("status", "hold_reason")) == {(InstalmentStatus.SCHEDULED, "")}
+    assert list(grant.instalments.values_list("status", "hold_code", "hold_params", "hold_reason")) == [
+        (InstalmentStatus.SCHEDULED, "", {}, "")
+    ] * 3
     assert Instalment.history.filter(grant_id=grant.pk, history_type="~", status=InstalmentStatus.SCHEDULED).count() == 3

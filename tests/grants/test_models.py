@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from moneyed import Money
 
-from grants.models import Grant, Instalment, InstalmentStatus
+from grants.models import Grant, HoldCode, Instalment, InstalmentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,18 @@ def test_amounts_are_positive_and_a_paid_instalment_has_its_transaction(make_gra
     refused(pk=instalment.pk, amount=Money("0.00", "CAD"))
     refused(pk=instalment.pk, status=InstalmentStatus.PAID)
     refused(pk=instalment.pk, status=InstalmentStatus.HELD, hold_reason="")
+
+
+def test_a_hold_s_code_names_what_it_needs_and_only_a_held_instalment_has_one(make_grant):
+    instalment = make_grant().instalments.get(sequence=1)
+    report = {"report": 1, "kind": "interim", "due_date": "2025-05-15"}
+    refused(pk=instalment.pk, status=InstalmentStatus.HELD, hold_code=HoldCode.OVERDUE_REPORT, hold_params={})
+    refused(pk=instalment.pk, status=InstalmentStatus.HELD, hold_code=HoldCode.STAFF, hold_reason="")
+    refused(pk=instalment.pk, hold_code=HoldCode.OVERDUE_REPORT, hold_params=report)
+    Instalment.objects.filter(pk=instalment.pk).update(
+        status=InstalmentStatus.HELD, hold_code=HoldCode.OVERDUE_REPORT, hold_params=report
+    )
+    Instalment.objects.filter(pk=instalment.pk).update(hold_code="", hold_params={}, hold_reason="Écrit avant les codes")
 
 
 def test_a_grant_ends_after_it_starts_and_an_approval_is_recorded(make_grant):

@@ -157,7 +157,7 @@ def test_an_overdue_report_holds_the_instalments_and_accepting_it_releases_them(
     run = disbursements_post_due(today=date(2025, 9, 2))
     assert run.held == 1
     held = grant.instalments.get(status=InstalmentStatus.HELD)
-    assert "2025-08-15" in held.hold_reason
+    assert held.hold_params["due_date"] == "2025-08-15"
     report = report_save(requirement=requirement, user=member, data=complete(), submit=True)
     with pytest.raises(ReportError):
         report_accept(report=report, reviewed_by=member, today=date(2025, 9, 3))

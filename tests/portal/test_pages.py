@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from grants.models import (
+    Instalment,
     InstalmentStatus,
     ProjectReport,
     ProjectReportVersion,
@@ -54,9 +55,44 @@ def test_the_home_shows_a_held_instalment_with_its_reason_and_the_report_that_re
     disbursements_post_due(today=date(2025, 9, 2))
     assert grant.instalments.filter(status=InstalmentStatus.HELD).count() == 1
     client.force_login(member_a)
-    page = client.get(reverse("portal:party", args=[party.pk])).content.decode()
-    assert "2025-08-01" in page  # the reason names the overdue report's date
+    page = text(client.get(reverse("portal:party", args=[party.pk])))
+    assert "Le rapport final attendu le 1er août 2025 n’a pas encore été accepté" in page
     assert reverse("portal:report", args=[party.pk, overdue.pk]) in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get(reverse("portal:party", args=[party.pk])))
+    assert "The final report due on August 1, 2025 has not been accepted yet" in page
+    assert "2025-08-01" not in page
+
+
+def test_a_hold_reads_in_the_reader_s_language_with_its_date_in_words(client, party, world, member_a):
+    grant = world["grant_a"]
+    ReportRequirement.objects.create(
+        grant=grant, kind=ReportKind.INTERIM, content=ReportContent.BOTH, due_date=date(2026, 11, 19)
+    )
+    grant.instalments.filter(status=InstalmentStatus.SCHEDULED).update(due_date=date(2026, 11, 25))
+    from grants.services import disbursements_post_due
+
+    disbursements_post_due(today=date(2026, 11, 26))
+    client.force_login(member_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get(reverse("portal:party", args=[party.pk])))
+    assert (
+        "Why: The interim report due on November 19, 2026 has not been accepted yet; "
+        "accepting it releases this payment." in page
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    page = text(client.get(reverse("portal:party", args=[party.pk])))
+    assert "Le rapport d’étape attendu le 19 novembre 2026 n’a pas encore été accepté" in page
+
+
+def test_a_hold_written_before_codes_shows_its_sentence(client, party, world, member_a):
+    instalment = world["grant_a"].instalments.get(status=InstalmentStatus.SCHEDULED)
+    Instalment.objects.filter(pk=instalment.pk).update(
+        status=InstalmentStatus.HELD, hold_reason="Le rapport attendu le 2025-08-01 manque"
+    )
+    client.force_login(member_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Le rapport attendu le 2025-08-01 manque" in text(client.get(reverse("portal:party", args=[party.pk])))
 
 
 def test_the_statement_downloads_as_csv_and_pdf_with_name_period_and_balances(client, party, world, member_a):
