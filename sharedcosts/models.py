@@ -312,7 +312,7 @@ class Expense(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vendor} · {self.amount} ({self.date})"
+        return f"{self.vendor} · {self.amount} ({date_words(self.date)})"
 
 
 class InKindContribution(models.Model):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -120,10 +121,14 @@ def code_words(parts: list[str], *, french: bool) -> list[str]:
         (r"\{\"", "JSON"),
         (r"CA\$", "CA$"),
         (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", "raw timestamp"),
+        (r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\dT]| \d{2}:)", "ISO date"),
+        (r"\b\d{1,2}/\d{1,2}/\d{4}\b", "date in numbers"),
         (r"<bound |object at 0x|Decimal\(|Money\(", "Python object"),
     ]
     if french:
         checks += [
+            (r"l[’']objet \w|un objet \w|\bPar \w+ par\b", "Django admin's stock phrase"),
+            (r"(?<![\d,.])\b1 (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", "first of the month without er"),
             (r"(?<![\d,.])\b\d{1,2}[ :\xa0\u202f]\d{2}\b(?![\d,.])", "time without h"),
             (r"\b\d+\.\d{2}\b", "decimal point in French"),
         ]
@@ -165,14 +170,31 @@ def _admin_urls(user) -> Iterator[str]:
         if not model_admin.has_view_permission(_request(user)):
             continue
         yield reverse("admin:{}_{}_changelist".format(*info))
-        first = model._default_manager.order_by("pk").first()
-        if first is None:
-            continue
-        yield reverse("admin:{}_{}_change".format(*info), args=[first.pk])
-        try:
-            yield reverse("admin:{}_{}_history".format(*info), args=[first.pk])
-        except NoReverseMatch:
-            pass
+        for pk in _objects_to_read(model):
+            yield reverse("admin:{}_{}_change".format(*info), args=[pk])
+            try:
+                yield reverse("admin:{}_{}_history".format(*info), args=[pk])
+            except NoReverseMatch:
+                pass
+
+
+def _objects_to_read(model) -> list:
+    """The model's first object, and the one with the longest history: the one whose history has the most to say."""
+    first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    if first is None:
+        return []
+    history = getattr(model, "history", None)
+    if history is None:
+        return [first]
+    id_field = model._meta.pk.attname
+    busiest = (
+        history.values(id_field)
+        .annotate(changes=Count("history_id"))
+        .order_by("-changes", id_field)
+        .values_list(id_field, flat=True)
+        .first()
+    )
+    return [first] if busiest in (None, first) else [first, busiest]
 
 
 def _request(user):
@@ -238,7 +260,7 @@ def test_the_back_office_and_the_review_speak_words(client, reader):
     if reader.username == "administrateur":
         urls += list(_review_urls())
     pages, findings = _read_all(client, reader, iter(urls))
-    assert pages > 60
+    assert pages > 70
     assert findings == [], f"{len(findings)} words of code on {pages} pages:\n" + "\n".join(findings)
 
 
@@ -263,6 +285,9 @@ def test_the_portal_of_a_member_speaks_words(client, reader):
         ("Règle CostPoolResource", False, "class name: Règle CostPoolResource"),
         ("Save and add another", True, "English: Save and add another"),
         ("Budget annuel 1250000.00", True, "decimal point in French: Budget annuel 1250000.00"),
+        ("Sélectionnez l’objet partenaire à changer", True, "Django admin's stock phrase: Sélectionnez l’objet partenaire à changer"),
+        ("Versement · 2026-04-01 · 6 000,00 $", True, "ISO date: Versement · 2026-04-01 · 6 000,00 $"),
+        ("Date de début : 1 avril 2026", True, "first of the month without er: Date de début : 1 avril 2026"),
     ],
 )
 def test_the_reader_finds_the_words_of_code_of_the_issue(text, french, finding):
@@ -272,7 +297,7 @@ def test_the_reader_finds_the_words_of_code_of_the_issue(text, french, finding):
 @pytest.mark.parametrize(
     ("text", "french"),
     [
-        ("Créé le 30 novembre 2026, 20 h 08 · 9 500,00 $ · Retenu", True),
+        ("Créé le 30 novembre 2026, 20 h 08 · 9 500,00 $ · Retenu · 1er avril 2026 · 2026-2027", True),
         ("Statut : Brouillon → Approuvée", True),
         ("Held · usage · 8:25 p.m. · None available", False),
     ],
