@@ -30,6 +30,13 @@ from spreadsheets.registry import SpreadsheetResource
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _french_again_afterwards():
+    """The middleware leaves the reader's language active on the thread: the next test starts in French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 OUR_APPS = ("ledger", "grants", "sharedcosts", "spreadsheets")
 # Words of Django's English that must not be left on a French page.
 ENGLISH_WORDS = (
