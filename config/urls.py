@@ -18,3 +18,7 @@ urlpatterns = [
     path("tableau-de-bord/", include("portal.dashboard.urls")),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]
+
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

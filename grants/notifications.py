@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grants.holds import hold_words
@@ -31,6 +30,7 @@ from grants.models import (
     ReportRequirement,
     ReportStatus,
 )
+from ledger.dates import date_words
 from ledger.money import money_format
 from ledger.notifications.models import NotificationKind
 from ledger.notifications.selectors import finance_staff, party_finance_contacts, party_members
@@ -38,7 +38,7 @@ from ledger.notifications.services import Event, notify
 
 
 def _day(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
+    return date_words(value)
 
 
 def _grant_page(grant: Grant) -> str:

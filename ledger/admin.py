@@ -145,12 +145,12 @@ class TransactionAdmin(admin.ModelAdmin):
         "period",
         "kind",
         "memo",
-        "idempotency_key",
-        "request_hash",
         "posted_at",
         "posted_by",
         "reverses",
     ]
+    # The posting's key and its request's hash keep a retry from posting twice: the code's, not a reader's.
+    exclude = ["idempotency_key", "request_hash"]
     inlines = [EntryInline]
     actions = ["reverse_transactions"]
     change_list_template = "admin/ledger/transaction/change_list.html"

@@ -15,7 +15,9 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self) -> None:
+        from ledger.dates import date_text_install
         from ledger.money import money_text_install
 
         money_text_install()
+        date_text_install()
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="ledger_staff_groups")

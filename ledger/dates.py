@@ -42,3 +42,26 @@ def datetime_words(value: datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return _first_of_month(date_format(value, "DATETIME_FORMAT"), value)
+
+
+def date_text_install() -> None:
+    """Make Django's own localized dates write the first of the month ``1er``.
+
+    The admin writes a date field, in its lists and its forms, with
+    ``formats.localize``, as a template does ``{{ day }}``: ``1 avril 2026``.
+    Both then read ``1er avril 2026``, as :func:`date_words` writes it.
+    Called once, when the ledger app is ready.
+    """
+    from django.template import base
+    from django.utils import formats
+
+    plain = formats.localize
+
+    def localize(value, use_l10n: bool | None = None):
+        text = plain(value, use_l10n=use_l10n)
+        if isinstance(value, date) and isinstance(text, str):
+            return _first_of_month(text, value)
+        return text
+
+    formats.localize = localize
+    base.localize = localize

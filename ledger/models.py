@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ledger.dates import date_words
 from djmoney.models.fields import CurrencyField, MoneyField
 from simple_history.models import HistoricalRecords
 
@@ -245,7 +247,7 @@ class Transaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.date} {self.get_kind_display()}"
+        return f"#{self.pk} · {date_words(self.date)} · {self.get_kind_display()}"
 
 
 class Entry(models.Model):

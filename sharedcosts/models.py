@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
+from ledger.dates import date_words
 from ledger.models import Party, Transaction
 from sharedcosts.allocation import RULES
 
@@ -183,7 +185,8 @@ class MeansDeclaration(models.Model):
         indexes = [models.Index(fields=["party", "measure", "as_of"], name="sharedcosts_means_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.party} · {self.get_measure_display()} {self.value} ({self.as_of})"
+        value = number_format(self.value, force_grouping=True)
+        return f"{self.party} · {self.get_measure_display()} {value} ({date_words(self.as_of)})"
 
 
 class AllocationStatus(models.TextChoices):
@@ -309,7 +312,7 @@ class Expense(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vendor} · {self.amount} ({self.date})"
+        return f"{self.vendor} · {self.amount} ({date_words(self.date)})"
 
 
 class InKindContribution(models.Model):

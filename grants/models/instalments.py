@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from grants.models.grants import Grant
 from grants.models.programmes import MONEY
+from ledger.dates import date_words
 from ledger.models import Transaction
 
 
@@ -113,7 +114,7 @@ class Instalment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.grant.title} · {self.sequence} · {self.due_date} · {self.amount}"
+        return f"{self.grant.title} · {self.sequence} · {date_words(self.due_date)} · {self.amount}"
 
     @property
     def idempotency_key(self) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grants.models.grants import Grant
+from ledger.dates import date_words
 
 
 class ReportKind(models.TextChoices):
@@ -40,7 +41,7 @@ class ReportRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.grant.title} · {self.due_date}"
+        return f"{self.get_kind_display()} · {self.grant.title} · {date_words(self.due_date)}"
 
 
 class ReportStatus(models.TextChoices):

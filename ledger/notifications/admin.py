@@ -19,7 +19,9 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "subject", "event_key"]
     date_hierarchy = "created_at"
-    readonly_fields = ["user", "kind", "event_key", "email", "language", "subject", "body", "created_at", "sent_at"]
+    readonly_fields = ["user", "kind", "email", "language", "subject", "body", "created_at", "sent_at"]
+    # The event's key keeps a message from being recorded twice: the code's, not a reader's.
+    exclude = ["event_key"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

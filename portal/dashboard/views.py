@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ledger.models import FiscalPeriod
-from ledger.roles import is_staff_member
+from portal.access import may_see_dashboard
 from portal.dashboard.composition import dashboard_compose
 
 
@@ -25,7 +25,7 @@ def _year(request: HttpRequest, default: int) -> int:
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not is_staff_member(request.user):
+    if not may_see_dashboard(request.user):
         raise PermissionDenied(_("Only finance staff and administrators see the dashboard."))
     today = timezone.localdate()
     currency = request.GET.get("devise", settings.DEFAULT_CURRENCY)

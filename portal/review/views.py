@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from ledger.errors import DomainError
 from ledger.models import FiscalPeriod
-from ledger.roles import is_administrator
+from portal.access import may_see_review
 from portal.review.composition import ReviewError, fairness_review, review_what_if, review_years
 from portal.review.exports import review_pdf_bytes, review_xlsx_bytes
 from portal.review.formats import money, ratio
@@ -31,7 +31,7 @@ def administrators_only(view: Callable) -> Callable:
     @wraps(view)
     @login_required
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_administrator(request.user):
+        if not may_see_review(request.user):
             raise PermissionDenied(_("Only administrators see the fairness review."))
         return view(request, *args, **kwargs)
 

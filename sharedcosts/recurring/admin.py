@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.admin_actions import ReadOnlyInline
+from ledger.dates import date_words
 from ledger.errors import DomainError
 from ledger.money import money_format
 from ledger.roles import is_staff_member
@@ -45,7 +46,7 @@ DETAILS = [
     "description",
     "amount",
     "rhythm",
-    "dates",
+    "given_dates",
     "start_date",
     "end_date",
     "indexation_rate",
@@ -169,14 +170,20 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("next occurrence"))
     def next_day(self, schedule: RecurringExpense) -> date | str:
         upcoming = recurring_next(schedule=schedule, today=timezone.localdate(), count=1)
-        return upcoming[0].date if upcoming else "—"
+        return date_words(upcoming[0].date) if upcoming else "—"
+
+    @admin.display(description=gettext_lazy("given dates"))
+    def given_dates(self, schedule: RecurringExpense) -> str:
+        return ", ".join(date_words(day) for day in schedule.dates)
 
     @admin.display(description=gettext_lazy("next occurrences"))
     def next_occurrences(self, schedule: RecurringExpense) -> str:
         upcoming = recurring_next(schedule=schedule, today=timezone.localdate(), count=12)
         if not upcoming:
-            return _("None: the schedule is paused or ended.")
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", ((o.date, money_format(o.amount)) for o in upcoming))
+            return _("Nothing comes next: the schedule is paused or ended.")
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td></tr>", ((date_words(o.date), money_format(o.amount)) for o in upcoming)
+        )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>", _("date"), _("amount"), rows
         )

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
+from ledger.dates import date_words
 from ledger.models import Party
 
 # As the pool's other amounts: 14 digits, 2 of them decimals.
@@ -182,7 +183,7 @@ class RecurringOccurrence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.schedule.vendor} · {self.date} · {self.amount}"
+        return f"{self.schedule.vendor} · {date_words(self.date)} · {self.amount}"
 
     @property
     def idempotency_key(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
+from ledger.dates import date_words
 from ledger.models import Party
 
 
@@ -105,7 +106,7 @@ class MileageRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.per_km} / km ({self.effective_from})"
+        return f"{self.per_km} / km ({date_words(self.effective_from)})"
 
 
 class GroupKind(models.TextChoices):
@@ -173,7 +174,7 @@ class Meeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["group", "date"], name="sharedcosts_meeting_one_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.group} · {self.date}"
+        return f"{self.group} · {date_words(self.date)}"
 
 
 class AttendanceMode(models.TextChoices):
@@ -231,4 +232,4 @@ class TravelEqualisation(models.Model):
                 violation_error_message=_("The end of the period cannot come before its start."))]
 
     def __str__(self) -> str:
-        return f"{self.group} · {self.start} – {self.end}"
+        return f"{self.group} · {date_words(self.start)} – {date_words(self.end)}"

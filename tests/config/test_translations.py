@@ -63,3 +63,51 @@ def test_a_refusal_reads_in_french_then_in_english():
         assert translation.gettext("A transaction needs at least two entries.") == (
             "A transaction needs at least two entries."
         )
+
+
+def _french_texts() -> list[tuple[str, str]]:
+    import polib
+
+    texts = []
+    for entry in polib.pofile(str(CATALOGUES[0])):
+        strings = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        texts += [(entry.msgid, text) for text in strings]
+    return texts
+
+
+def oqlf_faults(text: str) -> list[str]:
+    """How a French text departs from Québec punctuation (OQLF): a non-breaking space before ":" and
+    inside « », none before ";", "!" and "?". A URL's "://" and a colon between digits ("20:08") are not punctuation."""
+    faults = []
+    for match in re.finditer(r":(?!//)", text):
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before != "\xa0" and not (before.isdigit() and after.isdigit()) and match.start():
+            faults.append("a colon without a non-breaking space before it")
+    if re.search(r"«(?!\xa0)", text) or re.search(r"(?<!\xa0)»", text):
+        faults.append("« » without non-breaking spaces inside")
+    if re.search(r"[\s\u00a0\u202f][;!?]", text):
+        faults.append("a space before ; ! or ?")
+    return faults
+
+
+@pytest.mark.parametrize(
+    ("text", "faults"),
+    [
+        ("Solde d’ouverture\xa0: %(amount)s", []),
+        ("Solde d’ouverture : %(amount)s", ["a colon without a non-breaking space before it"]),
+        ("%(field)s: %(value)s", ["a colon without a non-breaking space before it"]),
+        ("Voir https://example.org à 20:08", []),
+        ("la subvention « %(title)s »", ["« » without non-breaking spaces inside"]),
+        ("la subvention «\xa0%(title)s\xa0»", []),
+        ("Dans la tolérance ?", ["a space before ; ! or ?"]),
+        ("Dans la tolérance?", []),
+    ],
+)
+def test_the_oqlf_reader_sees_each_fault(text, faults):
+    assert oqlf_faults(text) == faults
+
+
+def test_french_is_punctuated_as_in_quebec():
+    faulty = [f"{msgid!r} → {text!r}: {fault}" for msgid, text in _french_texts() for fault in oqlf_faults(text)]
+    assert faulty == [], "\n".join(faulty)

@@ -76,7 +76,7 @@ def test_an_amendment_proposed_on_the_amend_page_is_approved_by_another_administ
     assert Grant.objects.get().amount == cad("10000.00")
     proposal = AmendmentProposal.objects.get()
     page = client.get(reverse("admin:grants_grant_change", args=[grant.pk])).content.decode()
-    assert "Montant : 10\u00a0000,00\u00a0$ devient 9\u00a0000,00\u00a0$." in page
+    assert "Montant\u00a0: 10\u00a0000,00\u00a0$ devient 9\u00a0000,00\u00a0$." in page
     changelist = reverse("admin:grants_amendmentproposal_changelist")
     client.post(changelist, {"action": "approve_proposals", "_selected_action": [proposal.pk]})
     assert Grant.objects.get().amount == cad("10000.00")

@@ -31,3 +31,17 @@ def test_datetime_words_reads_a_utc_moment_on_the_local_clock():
         assert date_words(moment) == "1er avril 2026"
     with translation.override("en"):
         assert datetime_words(moment) == "April 1, 2026, 8:25 p.m."
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr-ca", "1er avril 2026 · 11 avril 2026"), ("en", "April 1, 2026 · April 11, 2026")],
+)
+def test_django_s_own_dates_write_the_first_of_the_month_as_quebec_does(language, expected):
+    """The admin's date fields and lists (``formats.localize``) and ``{{ day }}`` in a template."""
+    from django.contrib.admin.utils import display_for_value
+    from django.template import Context, Template
+
+    with translation.override(language):
+        assert f"{display_for_value(date(2026, 4, 1), '')} · {display_for_value(date(2026, 4, 11), '')}" == expected
+        assert Template("{{ first }} · {{ other }}").render(Context({"first": date(2026, 4, 1), "other": date(2026, 4, 11)})) == expected

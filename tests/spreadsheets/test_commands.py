@@ -88,15 +88,15 @@ def test_every_bad_expense_is_a_row_error_and_nothing_changes(samples_imported, 
         "Regroupement fantôme;Maison des jeunes de Saint-Jérôme;X;2025-07-01;10;CAD;\n",
     )
     errors = _errors("depenses", path)
-    assert "Ligne 3, colonne « payé par »" in errors and "Inconnu inc." in errors
-    assert "Ligne 4, colonne « montant »" in errors and "12,5,0" in errors
-    assert "Ligne 5, colonne « montant »" in errors
-    assert "Ligne 6, colonne « date »" in errors
-    assert "Ligne 7, colonne « date »" in errors
-    assert "Ligne 8, colonne « devise »" in errors
-    assert "Ligne 10 : Cette ligne répète la ligne 2." in errors
-    assert "Ligne 11, colonne « regroupement »" in errors
-    assert "Ligne 9" not in errors and "Ligne 2," not in errors and "Ligne 2 :" not in errors
+    assert "Ligne 3, colonne «\xa0payé par\xa0»" in errors and "Inconnu inc." in errors
+    assert "Ligne 4, colonne «\xa0montant\xa0»" in errors and "12,5,0" in errors
+    assert "Ligne 5, colonne «\xa0montant\xa0»" in errors
+    assert "Ligne 6, colonne «\xa0date\xa0»" in errors
+    assert "Ligne 7, colonne «\xa0date\xa0»" in errors
+    assert "Ligne 8, colonne «\xa0devise\xa0»" in errors
+    assert "Ligne 10\xa0: Cette ligne répète la ligne 2." in errors
+    assert "Ligne 11, colonne «\xa0regroupement\xa0»" in errors
+    assert "Ligne 9" not in errors and "Ligne 2," not in errors and "Ligne 2\xa0:" not in errors
     assert "Traceback" not in errors
     assert (Expense.objects.count(), Transaction.objects.count()) == before
 
@@ -110,7 +110,7 @@ def test_negative_means_and_windows_1252_file(samples_imported, tmp_path):
         encoding="cp1252",
     )
     errors = _errors("moyens", path)
-    assert "Ligne 2, colonne « valeur »" in errors
+    assert "Ligne 2, colonne «\xa0valeur\xa0»" in errors
     assert MeansDeclaration.objects.count() == count
 
 

@@ -28,7 +28,7 @@ def test_one_wrong_row_saves_nothing_and_names_row_and_column(db):
     report = file_import(PartyResource(), data, dry_run=False)
     assert not Party.objects.exists()
     assert [(e.row, e.column) for e in report.errors] == [(4, "secteur")]
-    assert "Ligne 4, colonne « secteur »" in str(report.errors[0])
+    assert "Ligne 4, colonne «\xa0secteur\xa0»" in str(report.errors[0])
 
 
 def test_wrong_and_missing_headers(db):

@@ -382,7 +382,7 @@ def test_a_budgeted_cost_past_the_column_is_refused_in_words(joined, finance_use
         allocation_compute(pool=joined, prepared_by=finance_user)
     assert refused.value.code == "amount_too_large"
     assert refused.value.messages == [
-        "Le montant « coût prévu » de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
+        "Le montant «\xa0coût prévu\xa0» de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
         f"inscrire (au plus {SHARE_LIMIT})."
     ]
     assert written() == before
@@ -396,11 +396,11 @@ def test_a_fixed_amount_past_the_column_is_refused_in_words(joined, parties, fin
     with pytest.raises(SharedCostsError) as refused:
         allocation_compute(pool=joined, prepared_by=finance_user)
     assert refused.value.code == "amount_too_large"
-    assert "« montant fixe »" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
+    assert "«\xa0montant fixe\xa0»" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
     assert written() == before
 
 
-@pytest.mark.parametrize(("limit", "words"), [("floor", "« plancher »"), ("cap", "« plafond »")])
+@pytest.mark.parametrize(("limit", "words"), [("floor", "«\xa0plancher\xa0»"), ("cap", "«\xa0plafond\xa0»")])
 def test_a_floor_or_cap_past_the_column_is_refused_in_words(joined, parties, finance_user, limit, words):
     participations = list(joined.participations.select_related("party").order_by("party_id"))
     setattr(participations[0], limit, cad("1000000000000.00"))

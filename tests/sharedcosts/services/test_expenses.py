@@ -148,7 +148,7 @@ def test_an_expense_past_the_column_is_refused_in_words(joined, parties, finance
         expense_post(expense=expense, posted_by=finance_user)
     assert refused.value.code == "amount_too_large"
     assert refused.value.messages == [
-        "Le montant « dépense » de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
+        "Le montant «\xa0dépense\xa0» de 1\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
         f"inscrire (au plus {SHARE_LIMIT})."
     ]
     assert written() == before
@@ -163,7 +163,7 @@ def test_in_kind_past_the_column_is_refused_in_words(joined, parties, finance_us
     with pytest.raises(InKindError) as refused:
         in_kind_post(contribution=contribution, posted_by=finance_user)
     assert refused.value.code == "amount_too_large"
-    assert "« valeur en nature »" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
+    assert "«\xa0valeur en nature\xa0»" in refused.value.messages[0] and SHARE_LIMIT in refused.value.messages[0]
     assert written() == before
 
 

@@ -126,7 +126,7 @@ def test_a_settlement_past_the_ledger_column_is_refused_in_words(owed, parties, 
         )
     assert refused.value.code == "amount_too_large"
     assert refused.value.messages == [
-        "Le montant « règlement » de 100\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
+        "Le montant «\xa0règlement\xa0» de 100\xa0000\xa0000\xa0000\xa0000,00\xa0$ dépasse ce que les livres peuvent "
         "inscrire (au plus 99\xa0999\xa0999\xa0999\xa0999,99\xa0$)."
     ]
     assert written() == before

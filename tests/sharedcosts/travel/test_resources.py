@@ -49,7 +49,7 @@ def test_a_pair_given_twice_or_a_place_with_itself_is_refused(places, administra
     )
     assert [(error.row, error.message) for error in report.errors] == [
         (3, "La ligne 2 donne déjà la distance entre ces deux lieux."),
-        (4, "Une distance relie deux municipalités différentes ; Mont-Laurier est à zéro km d’elle-même."),
+        (4, "Une distance relie deux municipalités différentes; Mont-Laurier est à zéro km d’elle-même."),
     ]
     assert RoadDistance.objects.filter(km=Decimal("190")).count() == 0
 
