@@ -177,3 +177,10 @@ noun_phrases_register(Notification, the=_("the notification"), a=_("a notificati
 noun_phrases_register("auth.user", the=_("the user"), a=_("a user"), another=_("another user"))
 noun_phrases_register("auth.group", the=_("the group"), a=_("a group"), another=_("another group"))
 noun_phrases_register("spreadsheets.importjob", the=_("the import"), a=_("an import"), another=_("another import"))
+noun_phrases_register(
+    "axes.accessattempt", the=_("the login attempt"), a=_("a login attempt"), another=_("another login attempt")
+)
+noun_phrases_register("axes.accesslog", the=_("the login"), a=_("a login"), another=_("another login"))
+noun_phrases_register(
+    "axes.accessfailurelog", the=_("the failed login"), a=_("a failed login"), another=_("another failed login")
+)

@@ -43,6 +43,7 @@ from sharedcosts.models import (
     PoolKind,
 )
 from sharedcosts.services import expenses_record
+from sharedcosts.services.expenses import EXPENSE_CURRENCY_REFUSAL, IN_KIND_CURRENCY_REFUSAL
 
 
 def _party() -> LookupWidget:
@@ -214,7 +215,7 @@ class ExpenseResource(BulkSpreadsheetResource):
             instance.amount = Money(instance.amount.amount, pool.currency)
         errors = {}
         if instance.amount_currency != pool.currency:
-            errors["amount_currency"] = _("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.") % {
+            errors["amount_currency"] = EXPENSE_CURRENCY_REFUSAL % {
                 "currency": instance.amount_currency,
                 "pool": pool.name,
                 "pool_currency": pool.currency,
@@ -313,9 +314,11 @@ class InKindContributionResource(SpreadsheetResource):
             instance.value = Money(instance.value.amount, pool.currency)
         errors = {}
         if instance.value_currency != pool.currency:
-            errors["value_currency"] = _(
-                "The %(what)s is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."
-            ) % {"what": _("in-kind value"), "currency": instance.value_currency, "pool": pool.name, "pool_currency": pool.currency}
+            errors["value_currency"] = IN_KIND_CURRENCY_REFUSAL % {
+                "currency": instance.value_currency,
+                "pool": pool.name,
+                "pool_currency": pool.currency,
+            }
         if (pool.pk, party.pk) not in self._participants:
             errors["party"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": party.name, "pool": pool.name}
         if instance.value.amount <= 0:

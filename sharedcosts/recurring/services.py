@@ -46,7 +46,11 @@ def _day(day: date) -> str:
 
 def recurring_amount_check(*, pool: CostPool, amount: Money) -> None:
     """Refuse an amount in another currency than the pool's, too wide for its column, or not above zero."""
-    pool_currency_check(pool=pool, amount=amount, what=_("recurring expense"))
+    pool_currency_check(
+        pool=pool,
+        amount=amount,
+        refusal=_("The recurring expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
+    )
     amount_size_check(amount=amount, field=AMOUNT, what=_("recurring expense"), error=RecurringError)
     if amount.amount <= 0:
         raise RecurringError(_("A recurring expense must be more than zero."), code="not_positive")

@@ -96,9 +96,12 @@ def _rule_params(pool: CostPool, participations: Sequence[Participation]) -> dic
     floors = {p.party_id: p.floor for p in payers if p.floor is not None}
     caps = {p.party_id: p.cap for p in payers if p.cap is not None}
     for participation in payers:
-        for limit, what in ((participation.floor, _("floor")), (participation.cap, _("cap"))):
+        for limit, what, refusal in (
+            (participation.floor, _("floor"), _("The floor is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.")),
+            (participation.cap, _("cap"), _("The cap is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.")),
+        ):
             if limit is not None:
-                pool_currency_check(pool=pool, amount=limit, what=what)
+                pool_currency_check(pool=pool, amount=limit, refusal=refusal)
                 amount_size_check(amount=limit, field=SHARE_AMOUNT, what=what)
     if floors:
         params["floors"] = floors

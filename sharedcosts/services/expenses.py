@@ -5,6 +5,7 @@ what a party provides in kind, credited against its share.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from ledger.models import Account, Party, TransactionKind
@@ -24,6 +25,10 @@ from sharedcosts.services.pools import (
 
 EXPENSE_AMOUNT = Expense._meta.get_field("amount")
 IN_KIND_VALUE = InKindContribution._meta.get_field("value")
+EXPENSE_CURRENCY_REFUSAL = gettext_lazy("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.")
+IN_KIND_CURRENCY_REFUSAL = gettext_lazy(
+    "The in-kind contribution is valued in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."
+)
 
 
 def expense_posting_request(
@@ -57,7 +62,7 @@ def expense_posting_request(
 
 def _expense_check(*, expense: Expense, participants: set[tuple[int, int]]) -> None:
     pool = expense.pool
-    pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
+    pool_currency_check(pool=pool, amount=expense.amount, refusal=EXPENSE_CURRENCY_REFUSAL)
     amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
     if (pool.pk, expense.payer_id) not in participants:
         raise SharedCostsError(
@@ -150,7 +155,7 @@ def in_kind_post(*, contribution: InKindContribution, posted_by: AbstractBaseUse
     """
     staff_check(posted_by, error=InKindError)
     pool = contribution.pool
-    pool_currency_check(pool=pool, amount=contribution.value, what=_("in-kind value"))
+    pool_currency_check(pool=pool, amount=contribution.value, refusal=IN_KIND_CURRENCY_REFUSAL)
     amount_size_check(amount=contribution.value, field=IN_KIND_VALUE, what=_("in-kind value"), error=InKindError)
     pool_participant_check(pool=pool, party=contribution.party)
     if contribution.value.amount <= 0:

@@ -37,13 +37,17 @@ def pool_position_account(pool: CostPool, party: Party) -> Account:
     )
 
 
-def pool_currency_check(*, pool: CostPool, amount: Money, what: str) -> None:
-    """Refuse an amount in another currency than the pool's: nothing is converted."""
+def pool_currency_check(*, pool: CostPool, amount: Money, refusal: str) -> None:
+    """Refuse an amount in another currency than the pool's: nothing is converted.
+
+    ``refusal`` is the whole sentence, naming what the amount is, with ``%(currency)s``,
+    ``%(pool)s`` and ``%(pool_currency)s``: a sentence with a slot for the thing's name
+    cannot agree with it in French."""
     if amount.currency.code != pool.currency:
         raise CurrencyError(
-            _("The %(what)s is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
+            refusal,
             code="currency_mismatch",
-            params={"what": what, "currency": amount.currency.code, "pool": pool.name, "pool_currency": pool.currency},
+            params={"currency": amount.currency.code, "pool": pool.name, "pool_currency": pool.currency},
         )
 
 

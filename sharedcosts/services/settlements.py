@@ -49,7 +49,11 @@ def settlement_record(
     two settlements at once cannot both spend the same debt.
     """
     staff_check(recorded_by, error=SettlementRecordError)
-    pool_currency_check(pool=pool, amount=amount, what=_("settlement"))
+    pool_currency_check(
+        pool=pool,
+        amount=amount,
+        refusal=_("The settlement is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
+    )
     amount_size_check(amount=amount, field=SETTLEMENT_AMOUNT, what=_("settlement"), error=SettlementRecordError)
     if payer.pk == payee.pk:
         raise SettlementRecordError(_("A party cannot settle with itself."), code="same_party")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from datetime import date
 
 import pytest
@@ -78,7 +79,13 @@ def year(party, other_party, world, finance_user, administrator):
         posted_by=finance_user,
     )
     settlement_record(
-        pool=pool, payer=other_party, payee=party, amount=cad("1000.00"), date=date(2025, 6, 3), recorded_by=finance_user
+        pool=pool,
+        payer=other_party,
+        payee=party,
+        amount=cad("1000.00"),
+        date=date(2025, 6, 3),
+        recorded_by=finance_user,
+        request_id=uuid.uuid4(),
     )
     instalment = world["grant_a"].instalments.get(sequence=1)
     instalment_reverse_payment(instalment=instalment, reversed_by=administrator, on=date(2025, 6, 4))

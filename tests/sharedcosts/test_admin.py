@@ -192,7 +192,7 @@ def test_an_expense_paid_by_a_non_participant_is_refused_on_saving(
 @pytest.mark.parametrize(
     ("language", "refusal"),
     [
-        ("fr-ca", "La valeur « dépense » est en USD, mais le regroupement Locaux partagés est tenu en CAD."),
+        ("fr-ca", "La dépense est en USD, mais le regroupement Locaux partagés est tenu en CAD."),
         ("en", "The expense is in USD, but the pool Locaux partagés is kept in CAD."),
     ],
 )

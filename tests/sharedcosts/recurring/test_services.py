@@ -74,7 +74,7 @@ def test_a_currency_other_than_the_pools_is_refused_in_words(make_schedule):
     with pytest.raises(CurrencyError) as refused:
         make_schedule(amount=Money("10.00", "USD"))
     assert refused.value.messages == [
-        "La valeur «\xa0dépense récurrente\xa0» est en USD, mais le regroupement Locaux partagés est tenu en CAD."
+        "La dépense récurrente est en USD, mais le regroupement Locaux partagés est tenu en CAD."
     ]
 
 
