@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.models import Account, Party, TransactionKind
+from ledger.models import Account, TransactionKind
 from ledger.services import Line, PostingRequest, transaction_post, transactions_post
 from sharedcosts.errors import InKindError, SharedCostsError
 from sharedcosts.models import CostPool, Expense, InKindContribution, Participation
 from sharedcosts.services.allocations import allocation_current
 from sharedcosts.services.pools import (
     amount_size_check,
+    pool_accounts,
     pool_cost_account,
     pool_currency_check,
     pool_participant_check,
@@ -107,22 +108,15 @@ def expenses_record(*, expenses: list[Expense], posted_by: AbstractBaseUser | No
         Expense.objects.filter(reference__in=[expense.reference for expense in expenses]).values_list("reference", flat=True)
     )
     fresh = [expense for expense in expenses if expense.reference not in recorded]
-    accounts: dict[tuple[int, int | None], Account] = {}
-
-    def account(pool: CostPool, party: Party | None) -> Account:
-        key = (pool.pk, party.pk if party else None)
-        if key not in accounts:
-            accounts[key] = pool_position_account(pool, party) if party else pool_cost_account(pool)
-        return accounts[key]
-
+    accounts = pool_accounts(owners=[owner for expense in fresh for owner in ((expense.pool, None), (expense.pool, expense.payer))])
     with transaction.atomic():
         results = transactions_post(
             requests=[
                 expense_posting_request(
                     expense=expense,
                     posted_by=posted_by,
-                    cost_account=account(expense.pool, None),
-                    position_account=account(expense.pool, expense.payer),
+                    cost_account=accounts[expense.pool_id, None],
+                    position_account=accounts[expense.pool_id, expense.payer_id],
                 )
                 for expense in fresh
             ]
