@@ -80,6 +80,12 @@ class SpreadsheetResource(resources.ModelResource):
     def get_row_result_class(cls) -> type[RowResult]:
         return NamedWhenAskedRowResult
 
+    def get_import_fields(self) -> list[Field]:
+        """The same for every row; import-export asks for them, and orders them anew, several times a row."""
+        if "_import_fields" not in self.__dict__:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         self.import_user = kwargs.get("user") or self.import_user
         by_normal = {header_normalise(field.column_name): field.column_name for field in self.get_import_fields()}
@@ -164,6 +170,8 @@ class PreloadedInstanceLoader(BaseInstanceLoader):
         )
 
     def get_instance(self, row: dict[str, Any]) -> Any:
+        if not self.existing:
+            return None  # nothing stored to find: the row's cells are read once, by its import
         try:
             key = tuple(field.clean(row) for field in self.fields)
         except ValueError:

@@ -5,6 +5,7 @@ what a party provides in kind, credited against its share.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from ledger.models import Account, TransactionKind
@@ -23,6 +24,7 @@ from sharedcosts.services.pools import (
 )
 
 EXPENSE_AMOUNT = Expense._meta.get_field("amount")
+EXPENSE = gettext_lazy("expense")  # translated only in a refusal: a file checks thousands of expenses
 IN_KIND_VALUE = InKindContribution._meta.get_field("value")
 
 
@@ -58,8 +60,8 @@ def expense_posting_request(
 
 def _expense_check(*, expense: Expense, participants: set[tuple[int, int]]) -> None:
     pool = expense.pool
-    pool_currency_check(pool=pool, amount=expense.amount, what=_("expense"))
-    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
+    pool_currency_check(pool=pool, amount=expense.amount, what=EXPENSE)
+    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=EXPENSE)
     if (pool.pk, expense.payer_id) not in participants:
         raise SharedCostsError(
             _("%(party)s does not take part in the pool %(pool)s."),
