@@ -2,8 +2,9 @@
 
 :class:`SpreadsheetResource` validates each row fully and refuses a row that
 repeats another; :class:`BulkSpreadsheetResource` checks rows in memory and
-hands them all at once to the domain's bulk service, which writes them. Columns are named in French; amounts and their
-currencies have columns of their own (:mod:`spreadsheets.widgets`).
+hands them all at once to the domain's bulk service, which writes them.
+Columns are named in French; amounts and their currencies have columns of
+their own (:mod:`spreadsheets.widgets`).
 
 A base module of the app: it knows no domain app and never imports
 :mod:`spreadsheets.registry`. The arrows go one way: each domain app's
