@@ -9,7 +9,8 @@ bench makes a throw-away database with Django's test machinery and drops it.
 - Ours: ``spreadsheets.runs.file_import`` of each file, not a dry run: reading,
   validating every row, all or nothing in one transaction; each expense
   recorded and posted by ``sharedcosts.services.expenses_record`` under its
-  reference, read from the row's content.
+  reference, read from the row's content; the declarations recorded, with
+  their history, by ``sharedcosts.services.means_record``.
 - Raw: every row ours writes, with ``bulk_create``, in one database
   transaction: the 10,000 means declarations and their first history rows
   (copied by the database in one statement), the 10,000 expenses, and the
