@@ -8,6 +8,7 @@ can be found, and the parts of an amount always sum back to it to the cent.
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 from typing import TypeVar
 
 from babel.numbers import format_currency
@@ -42,8 +43,12 @@ def is_whole_minor_units(value: Money) -> bool:
     return value.amount == value.amount.quantize(minor_unit(value.currency))
 
 
+@cache
 def amount_limit(*, max_digits: int, decimal_places: int) -> Decimal:
-    """The largest amount a money column of ``max_digits`` and ``decimal_places`` holds: 999 999 999 999,99."""
+    """The largest amount a money column of ``max_digits`` and ``decimal_places`` holds: 999 999 999 999,99.
+
+    Kept once per column: every line posted and every amount imported is checked against it.
+    """
     return Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
 
 

@@ -42,7 +42,7 @@ from sharedcosts.models import (
     Participation,
     PoolKind,
 )
-from sharedcosts.services import expenses_record
+from sharedcosts.services import expenses_record, means_record, means_refusals
 from sharedcosts.services.expenses import EXPENSE_CURRENCY_REFUSAL, IN_KIND_CURRENCY_REFUSAL
 
 
@@ -114,8 +114,9 @@ class ParticipationResource(SpreadsheetResource):
 
 
 class MeansDeclarationResource(BulkSpreadsheetResource):
-    """Means as :func:`sharedcosts.services.means_declare` records them (never negative, with a
-    source), checked row by row and inserted by batches."""
+    """Means checked row by row by the rules of :func:`sharedcosts.services.means_declare`
+    (:func:`~sharedcosts.services.means_refusals`), then recorded at once by
+    :func:`~sharedcosts.services.means_record`, which checks them again."""
 
     party = column("party", "partenaire", _party())
     measure = column("measure", "mesure", ChoiceWidget(Measure))
@@ -140,6 +141,16 @@ class MeansDeclarationResource(BulkSpreadsheetResource):
         row.setdefault("nom de la mesure", "")
         if not str(row.get("mesure") or "").strip():
             row["mesure"] = Measure.ANNUAL_BUDGET
+
+    def import_instance(self, instance: MeansDeclaration, row: dict[str, Any], **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        if instance.party_id is not None and instance.value is not None:
+            refusals = means_refusals(party=instance.party, value=instance.value, source=instance.source or "")
+            if refusals:
+                raise ValidationError(refusals)
+
+    def instances_write(self, *, created: list[MeansDeclaration], updated: list[MeansDeclaration]) -> None:
+        means_record(declarations=[*created, *updated], declared_by=self.import_user)
 
 
 def _row_reference(parts: list[str]) -> uuid.UUID:
@@ -183,7 +194,6 @@ class ExpenseResource(BulkSpreadsheetResource):
     class Meta(BulkSpreadsheetResource.Meta):
         model = Expense
         force_init_instance = True
-        skip_diff = True
         fields = ["pool", "payer", "vendor", "date", "amount", "currency", "description", "reference"]
         export_order = fields
 
@@ -247,17 +257,10 @@ class ExpenseResource(BulkSpreadsheetResource):
         if first != line:
             raise ValidationError({NON_FIELD_ERRORS: [_("This row repeats row %(row)s.") % {"row": first}]})
 
-    def bulk_create(self, using_transactions: bool, dry_run: bool, raise_errors: bool, batch_size: Any = None, result: Any = None) -> None:
-        """Record and post a batch of expenses through the service, which passes over those recorded already."""
-        expenses, self.create_instances = self.create_instances, []
-        if not expenses:
-            return
-        try:
-            recorded = expenses_record(expenses=expenses, posted_by=self.import_user)
-        except Exception as error:  # reported as the file's error; the whole import is rolled back
-            self.handle_import_error(result, error, raise_errors)
-            return
-        self.already_imported += len(expenses) - len(recorded)
+    def instances_write(self, *, created: list[Expense], updated: list[Expense]) -> None:
+        """Record and post the expenses through the service, which passes over those recorded already."""
+        recorded = expenses_record(expenses=created, posted_by=self.import_user)
+        self.already_imported += len(created) - len(recorded)
 
 
 class InKindContributionResource(SpreadsheetResource):

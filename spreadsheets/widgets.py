@@ -19,6 +19,7 @@ import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -162,7 +163,9 @@ def currency_left_to_pool(row: dict[str, Any], *, amount_column: str, currency_c
     return cell_text(row.get(currency_column, "")) == "" and amount_sign_split(row.get(amount_column, ""))[1] in (None, DOLLAR)
 
 
+@lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
+    """The text as it compares (case, accents and spaces aside); a file names the same few parties thousands of times."""
     decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
     return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
 
@@ -220,6 +223,20 @@ class BooleanWidget(widgets.Widget):
         return "oui" if value else "non"
 
 
+@lru_cache(maxsize=4096)
+def _date_read(text: str) -> date:
+    """A date's text as a date; a file writes the same few dates thousands of times."""
+    for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"), (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy")):
+        match = re.match(pattern, text)
+        if match:
+            parts = dict(zip(order, (int(part) for part in match.groups())))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": text}) from None
+    raise ValueError(_("“%(value)s” is not a date; write it as 2025-04-01 or 01/04/2025.") % {"value": text})
+
+
 class DateWidget(widgets.Widget):
     """A date written 2025-04-01 or 01/04/2025 (day first), or a date cell of a spreadsheet."""
 
@@ -231,15 +248,7 @@ class DateWidget(widgets.Widget):
         text = cell_text(value)
         if text == "":
             return None
-        for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"), (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy")):
-            match = re.match(pattern, text)
-            if match:
-                parts = dict(zip(order, (int(part) for part in match.groups())))
-                try:
-                    return date(parts["y"], parts["m"], parts["d"])
-                except ValueError:
-                    raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": text}) from None
-        raise ValueError(_("“%(value)s” is not a date; write it as 2025-04-01 or 01/04/2025.") % {"value": text})
+        return _date_read(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> date | str:
         return "" if value is None else value

@@ -1,8 +1,9 @@
 """Sharing the cost of a pool, as it happens:
 
 1. :mod:`~sharedcosts.services.means`: each party declares its means with a
-   date and a source (:func:`means_declare`); a pool reads the latest of its
-   measure on or before it starts (:func:`means_latest`).
+   date and a source (:func:`means_declare`, or many at once from a file:
+   :func:`means_record`, by the same rules, :func:`means_refusals`); a pool
+   reads the latest of its measure on or before it starts (:func:`means_latest`).
 2. :mod:`~sharedcosts.services.allocations`: the pool's inputs give shares
    (:func:`shares_compute`); a draft version is computed from them
    (:func:`allocation_compute`), approved by another administrator
@@ -36,7 +37,7 @@ from sharedcosts.services.allocations import (
     shares_compute,
 )
 from sharedcosts.services.expenses import expense_check, expense_post, expense_posting_request, expenses_record, in_kind_post
-from sharedcosts.services.means import means_declare, means_latest
+from sharedcosts.services.means import means_declare, means_latest, means_record, means_refusals
 from sharedcosts.services.pools import pool_cost_account, pool_position_account
 from sharedcosts.services.settlements import settlement_record
 
@@ -54,6 +55,8 @@ __all__ = [
     "in_kind_post",
     "means_declare",
     "means_latest",
+    "means_record",
+    "means_refusals",
     "pool_cost_account",
     "pool_position_account",
     "settlement_record",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
 
-from ledger.models import Account, Party, TransactionKind
+from ledger.models import Account, TransactionKind
 from ledger.services import Line, PostingRequest, transaction_post, transactions_post
 from sharedcosts.errors import InKindError, SharedCostsError
 from sharedcosts.memos import expense_memo, in_kind_memo
@@ -16,6 +16,7 @@ from sharedcosts.models import CostPool, Expense, InKindContribution, Participat
 from sharedcosts.services.allocations import allocation_current
 from sharedcosts.services.pools import (
     amount_size_check,
+    pool_accounts,
     pool_cost_account,
     pool_currency_check,
     pool_participant_check,
@@ -24,6 +25,7 @@ from sharedcosts.services.pools import (
 )
 
 EXPENSE_AMOUNT = Expense._meta.get_field("amount")
+EXPENSE = gettext_lazy("expense")  # translated only in a refusal: a file checks thousands of expenses
 IN_KIND_VALUE = InKindContribution._meta.get_field("value")
 EXPENSE_CURRENCY_REFUSAL = gettext_lazy("The expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.")
 IN_KIND_CURRENCY_REFUSAL = gettext_lazy(
@@ -63,7 +65,7 @@ def expense_posting_request(
 def _expense_check(*, expense: Expense, participants: set[tuple[int, int]]) -> None:
     pool = expense.pool
     pool_currency_check(pool=pool, amount=expense.amount, refusal=EXPENSE_CURRENCY_REFUSAL)
-    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=_("expense"))
+    amount_size_check(amount=expense.amount, field=EXPENSE_AMOUNT, what=EXPENSE)
     if (pool.pk, expense.payer_id) not in participants:
         raise SharedCostsError(
             _("%(party)s does not take part in the pool %(pool)s."),
@@ -122,22 +124,15 @@ def expenses_record(*, expenses: list[Expense], posted_by: AbstractBaseUser | No
         Expense.objects.filter(reference__in=[expense.reference for expense in expenses]).values_list("reference", flat=True)
     )
     fresh = [expense for expense in expenses if expense.reference not in recorded]
-    accounts: dict[tuple[int, int | None], Account] = {}
-
-    def account(pool: CostPool, party: Party | None) -> Account:
-        key = (pool.pk, party.pk if party else None)
-        if key not in accounts:
-            accounts[key] = pool_position_account(pool, party) if party else pool_cost_account(pool)
-        return accounts[key]
-
+    accounts = pool_accounts(owners=[owner for expense in fresh for owner in ((expense.pool, None), (expense.pool, expense.payer))])
     with transaction.atomic():
         results = transactions_post(
             requests=[
                 expense_posting_request(
                     expense=expense,
                     posted_by=posted_by,
-                    cost_account=account(expense.pool, None),
-                    position_account=account(expense.pool, expense.payer),
+                    cost_account=accounts[expense.pool_id, None],
+                    position_account=accounts[expense.pool_id, expense.payer_id],
                 )
                 for expense in fresh
             ]

@@ -5,6 +5,8 @@ participant's position in it. A position is what the party paid, plus its
 in-kind credit, minus its share.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Field
 from django.utils.translation import gettext as _
@@ -35,6 +37,26 @@ def pool_position_account(pool: CostPool, party: Party) -> Account:
         currency=pool.currency,
         party=party,
     )
+
+
+def pool_accounts(*, owners: Iterable[tuple[CostPool, Party | None]]) -> dict[tuple[int, int | None], Account]:
+    """The accounts of these pools' costs (party ``None``) and positions, by (pool id, party id), read in one query.
+
+    The ones missing are made, and one in another currency refused, by
+    :func:`pool_cost_account` and :func:`pool_position_account`; a caller that
+    posts thousands of rows asks once rather than once a row.
+    """
+    by_code = {
+        pool.position_account_code(party) if party else pool.cost_account_code: (pool, party) for pool, party in owners
+    }
+    found = {account.code: account for account in Account.objects.filter(code__in=by_code)}
+    accounts = {}
+    for code, (pool, party) in by_code.items():
+        account = found.get(code)
+        if account is None or account.currency != pool.currency:
+            account = pool_position_account(pool, party) if party else pool_cost_account(pool)
+        accounts[pool.pk, party.pk if party else None] = account
+    return accounts
 
 
 def pool_currency_check(*, pool: CostPool, amount: Money, refusal: str) -> None:

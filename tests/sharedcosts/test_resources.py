@@ -226,3 +226,72 @@ def test_an_in_kind_contribution_is_recognised_by_its_reference(db, administrato
     report = file_import(IMPORTABLE["contributions"](), renamed, dry_run=False, user=administrator)
     assert report.saved and report.created == 0 and report.updated == 1
     assert InKindContribution.objects.get().description == "Salle prêtée le mardi"
+
+
+MEANS_HEADER = "partenaire;mesure;valeur;date;source\r\n"
+
+
+def test_means_imported_are_recorded_by_the_service_with_their_exact_values(party, other_party, finance_user):
+    from datetime import date
+    from decimal import Decimal
+
+    from sharedcosts.models import MeansDeclaration
+
+    data = (
+        MEANS_HEADER
+        + "Maison des jeunes de Saint-Jérôme;annual_budget;412\u00a0500,00\u00a0$;2025-03-31;États financiers audités 2024-2025\r\n"
+        + "Travail de rue Laurentides;;287 300,50;31/03/2025;Rapport annuel 2024-2025\r\n"
+    ).encode()
+    report = file_import(IMPORTABLE["moyens"](), data, dry_run=False, user=finance_user)
+    assert report.saved and report.created == 2, report.errors
+    assert list(MeansDeclaration.objects.order_by("party__name").values_list("party__name", "measure", "value", "as_of", "source")) == [
+        ("Maison des jeunes de Saint-Jérôme", "annual_budget", Decimal("412500.00"), date(2025, 3, 31), "États financiers audités 2024-2025"),
+        ("Travail de rue Laurentides", "annual_budget", Decimal("287300.50"), date(2025, 3, 31), "Rapport annuel 2024-2025"),
+    ]
+    assert [(h.history_type, h.history_user) for h in MeansDeclaration.history.all()] == [("+", finance_user), ("+", finance_user)]
+    again = file_import(IMPORTABLE["moyens"](), data, dry_run=False, user=finance_user)
+    assert again.saved and (again.created, again.updated, again.skipped) == (0, 0, 2)
+    corrected = file_import(IMPORTABLE["moyens"](), data.replace(b"287 300,50", b"287 350,50"), dry_run=False, user=finance_user)
+    assert corrected.saved and (corrected.created, corrected.updated, corrected.skipped) == (0, 1, 1)
+    declaration = MeansDeclaration.objects.get(party=other_party)
+    assert declaration.value == Decimal("287350.50")
+    assert [(h.history_type, h.value) for h in declaration.history.order_by("history_id")] == [
+        ("+", Decimal("287300.50")),
+        ("~", Decimal("287350.50")),
+    ]
+
+
+def test_a_partner_members_import_of_means_is_refused_and_writes_nothing(partner_member):
+    from sharedcosts.models import MeansDeclaration
+
+    data = (MEANS_HEADER + "Maison des jeunes de Saint-Jérôme;annual_budget;412 500,00;2025-03-31;États financiers\r\n").encode()
+    report = file_import(IMPORTABLE["moyens"](), data, dry_run=False, user=partner_member)
+    assert [(error.row, error.column, error.message) for error in report.errors] == [
+        (1, "", "Seuls le personnel des finances ou un administrateur peuvent enregistrer ceci.")
+    ]
+    assert not report.saved
+    assert not MeansDeclaration.objects.exists() and not MeansDeclaration.history.exists()
+
+
+def test_means_the_service_would_refuse_are_refused_on_their_line_and_column(party, other_party, finance_user):
+    from sharedcosts.models import MeansDeclaration
+
+    data = (
+        MEANS_HEADER
+        + "Maison des jeunes de Saint-Jérôme;annual_budget;412 500,00;2025-03-31;États financiers\r\n"
+        + "Travail de rue Laurentides;annual_budget;-5,00;2025-03-31;États financiers\r\n"
+        + "Maison des jeunes de Saint-Jérôme;staff;100 000 000 000 000;2025-03-31;Rapport RH\r\n"
+        + "Travail de rue Laurentides;staff;12;2025-03-31; \r\n"
+    ).encode()
+    report = file_import(IMPORTABLE["moyens"](), data, dry_run=False, user=finance_user)
+    assert [(error.row, error.column, error.message) for error in report.errors] == [
+        (3, "valeur", "La capacité de Travail de rue Laurentides ne peut pas être négative\u00a0: -5,00."),
+        (
+            4,
+            "valeur",
+            "La capacité de Maison des jeunes de Saint-Jérôme dépasse ce que les livres peuvent inscrire "
+            "(au plus 99\u00a0999\u00a0999\u00a0999\u00a0999,99).",
+        ),
+        (5, "source", "Indiquez d’où vient ce chiffre."),
+    ]
+    assert not MeansDeclaration.objects.exists() and not MeansDeclaration.history.exists()
