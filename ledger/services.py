@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.bulk import postings_insert
+from ledger.bulk import TransactionRow, postings_insert
 from ledger.errors import PostingError
 from ledger.models import (
     Account,
@@ -287,15 +287,15 @@ def _post(
     existing: dict[str, Transaction],
 ) -> list[PostingResult]:
     rows = [
-        Transaction(
+        TransactionRow(
             date=request.date,
-            period_id=FiscalPeriod.year_of(request.date),
+            period=FiscalPeriod.year_of(request.date),
             kind=request.kind,
             memo=request.memo[:MEMO_LENGTH],
             idempotency_key=request.idempotency_key,
             request_hash=fingerprints[request.idempotency_key],
-            posted_by=request.posted_by,
-            reverses=request.reverses,
+            posted_by=request.posted_by.pk if request.posted_by is not None else None,
+            reverses=request.reverses.pk if request.reverses is not None else None,
         )
         for request in unique_requests
     ]
@@ -310,15 +310,42 @@ def _post(
             existing = existing | {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
         for key, txn in existing.items():
             _check_same_request(txn, fingerprints[key])
-    for row in rows:
-        row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, None))
-    by_key = {row.idempotency_key: row for row in rows if row.pk is not None}
+    posted = {
+        request.idempotency_key: _posted(request, row, *inserted[row.idempotency_key])
+        for request, row in zip(unique_requests, rows)
+        if row.idempotency_key in inserted
+    }
     return [
-        PostingResult(by_key[request.idempotency_key], True)
-        if request.idempotency_key in by_key
+        PostingResult(posted[request.idempotency_key], True)
+        if request.idempotency_key in posted
         else PostingResult(existing[request.idempotency_key], False)
         for request in requests
     ]
+
+
+TRANSACTION_FIELDS = [field.attname for field in Transaction._meta.concrete_fields]
+
+
+def _posted(request: PostingRequest, row: TransactionRow, pk: int, posted_at: datetime) -> Transaction:
+    """The transaction just inserted for this request, as loaded from the database, its user and original at hand."""
+    values = {
+        "id": pk,
+        "date": row.date,
+        "period_id": row.period,
+        "kind": row.kind,
+        "memo": row.memo,
+        "idempotency_key": row.idempotency_key,
+        "request_hash": row.request_hash,
+        "posted_at": posted_at,
+        "posted_by_id": row.posted_by,
+        "reverses_id": row.reverses,
+    }
+    txn = Transaction.from_db(connection.alias, TRANSACTION_FIELDS, [values[name] for name in TRANSACTION_FIELDS])
+    if request.posted_by is not None:
+        Transaction.posted_by.field.set_cached_value(txn, request.posted_by)
+    if request.reverses is not None:
+        Transaction.reverses.field.set_cached_value(txn, request.reverses)
+    return txn
 
 
 def transaction_post(
