@@ -8,6 +8,7 @@ can be found, and the parts of an amount always sum back to it to the cent.
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 from typing import TypeVar
 
 from babel.numbers import format_currency
@@ -32,8 +33,13 @@ def currency_of(value: Money | Currency | str) -> Currency:
 
 def minor_unit(currency: Money | Currency | str) -> Decimal:
     """The smallest amount of the currency: ``Decimal("0.01")`` for CAD."""
-    places = currency_of(currency).sub_unit
-    exponent = len(str(places)) - 1 if places > 1 else 0
+    return _minor_unit_of(currency_of(currency).sub_unit)
+
+
+@cache
+def _minor_unit_of(sub_unit: int) -> Decimal:
+    """Asked for every line of every posting: worked out once per number of minor units in a unit."""
+    exponent = len(str(sub_unit)) - 1 if sub_unit > 1 else 0
     return Decimal(1).scaleb(-exponent)
 
 
@@ -42,6 +48,7 @@ def is_whole_minor_units(value: Money) -> bool:
     return value.amount == value.amount.quantize(minor_unit(value.currency))
 
 
+@cache
 def amount_limit(*, max_digits: int, decimal_places: int) -> Decimal:
     """The largest amount a money column of ``max_digits`` and ``decimal_places`` holds: 999 999 999 999,99."""
     return Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
