@@ -77,7 +77,7 @@ class _PreparedCursor(psycopg.Cursor):
 
     Parameters and rows travel in PostgreSQL's binary format: the driver
     writes a batch's arrays of a thousand values about three times faster
-    so than as text, and the server reads them without parsing.
+    than as text, and the server reads them without parsing them.
     """
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
