@@ -41,6 +41,8 @@ class TransactionRow(NamedTuple):
 
 
 TRANSACTION_COLUMNS = TransactionRow._fields
+TRANSACTION_ATTNAMES = [Transaction._meta.get_field(name).attname for name in TRANSACTION_COLUMNS]
+TRANSACTION_FIELDS = [field.attname for field in Transaction._meta.concrete_fields]
 
 
 def _rows_sql(casts: Sequence[str], count: int) -> str:
@@ -158,10 +160,16 @@ def _posting_sql(transaction_count: int, line_count: int) -> str:
     )
 
 
+def _loaded(row: TransactionRow, pk: int, posted_at: datetime) -> Transaction:
+    """The transaction inserted from this row, as if read back from the database."""
+    values = dict(zip(TRANSACTION_ATTNAMES, row), id=pk, posted_at=posted_at)
+    return Transaction.from_db(DEFAULT_DB_ALIAS, TRANSACTION_FIELDS, [values[name] for name in TRANSACTION_FIELDS])
+
+
 def postings_insert(
     transactions: Sequence[TransactionRow], lines: Sequence[tuple[str, int, Money]]
-) -> dict[str, tuple[int, datetime]]:
-    """Insert the transactions whose key is free with their lines; return their ids and posting times by key.
+) -> dict[str, Transaction]:
+    """Insert the transactions whose key is free with their lines; return those inserted by key.
 
     ``lines`` are (idempotency key, account id, amount): each transaction
     and its entries go in one statement (a data-modifying ``WITH``), and the
@@ -174,7 +182,7 @@ def postings_insert(
     lines_by_key: dict[str, list[tuple[str, int, Money]]] = defaultdict(list)
     for line in lines:
         lines_by_key[line[0]].append(line)
-    inserted: dict[str, tuple[int, datetime]] = {}
+    inserted: dict[str, Transaction] = {}
     for start in range(0, len(transactions), INSERT_BATCH):
         batch = transactions[start : start + INSERT_BATCH]
         entry_rows = [
@@ -182,9 +190,14 @@ def postings_insert(
             for row in batch
             for key, account_id, amount in lines_by_key[row.idempotency_key]
         ]
-        rows = _prepared_rows(
-            _posting_sql(min(len(batch), UNNEST_FROM), min(len(entry_rows), UNNEST_FROM)),
-            [*_rows_params(batch), *_rows_params(entry_rows)],
-        )
-        inserted |= {key: (pk, posted_at) for key, pk, posted_at in rows}
+        ids = {
+            key: (pk, posted_at)
+            for key, pk, posted_at in _prepared_rows(
+                _posting_sql(min(len(batch), UNNEST_FROM), min(len(entry_rows), UNNEST_FROM)),
+                [*_rows_params(batch), *_rows_params(entry_rows)],
+            )
+        }
+        inserted |= {
+            row.idempotency_key: _loaded(row, *ids[row.idempotency_key]) for row in batch if row.idempotency_key in ids
+        }
     return inserted

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -310,42 +310,17 @@ def _post(
             existing = existing | {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
         for key, txn in existing.items():
             _check_same_request(txn, fingerprints[key])
-    posted = {
-        request.idempotency_key: _posted(request, row, *inserted[row.idempotency_key])
-        for request, row in zip(unique_requests, rows)
-        if row.idempotency_key in inserted
-    }
+    for request in unique_requests:
+        # The user and the original at hand, as when a transaction is made with them.
+        if (txn := inserted.get(request.idempotency_key)) is not None:
+            Transaction.posted_by.field.set_cached_value(txn, request.posted_by)
+            Transaction.reverses.field.set_cached_value(txn, request.reverses)
     return [
-        PostingResult(posted[request.idempotency_key], True)
-        if request.idempotency_key in posted
+        PostingResult(inserted[request.idempotency_key], True)
+        if request.idempotency_key in inserted
         else PostingResult(existing[request.idempotency_key], False)
         for request in requests
     ]
-
-
-TRANSACTION_FIELDS = [field.attname for field in Transaction._meta.concrete_fields]
-
-
-def _posted(request: PostingRequest, row: TransactionRow, pk: int, posted_at: datetime) -> Transaction:
-    """The transaction just inserted for this request, as loaded from the database, its user and original at hand."""
-    values = {
-        "id": pk,
-        "date": row.date,
-        "period_id": row.period,
-        "kind": row.kind,
-        "memo": row.memo,
-        "idempotency_key": row.idempotency_key,
-        "request_hash": row.request_hash,
-        "posted_at": posted_at,
-        "posted_by_id": row.posted_by,
-        "reverses_id": row.reverses,
-    }
-    txn = Transaction.from_db(connection.alias, TRANSACTION_FIELDS, [values[name] for name in TRANSACTION_FIELDS])
-    if request.posted_by is not None:
-        Transaction.posted_by.field.set_cached_value(txn, request.posted_by)
-    if request.reverses is not None:
-        Transaction.reverses.field.set_cached_value(txn, request.reverses)
-    return txn
 
 
 def transaction_post(

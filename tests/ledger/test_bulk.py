@@ -38,7 +38,7 @@ def test_the_logged_posting_statement_shows_its_text_and_values(cash, party_acco
     assert 'INSERT INTO "ledger_entry"' in query["sql"]
     assert "'logged'" in query["sql"] and "-12.50" in query["sql"]
     assert list(inserted) == ["logged"]
-    assert Entry.objects.filter(transaction_id=inserted["logged"][0]).count() == 2
+    assert Entry.objects.filter(transaction=inserted["logged"]).count() == 2
 
 
 def test_a_posting_statement_goes_through_the_execute_wrappers(cash, party_account):
@@ -60,7 +60,7 @@ def test_a_posting_unlogged_writes_once_per_key_and_leaves_nothing_in_the_log(ca
     again = postings_insert([row("quiet")], lines("quiet", cash, party_account))
     assert (list(first), again) == (["quiet"], {})
     assert len(connection.queries_log) == queries_before
-    assert Transaction.objects.get(idempotency_key="quiet").pk == first["quiet"][0]
+    assert Transaction.objects.get(idempotency_key="quiet").pk == first["quiet"].pk
     assert Entry.objects.filter(transaction__idempotency_key="quiet").count() == 2
 
 
@@ -68,3 +68,12 @@ def test_an_error_of_the_unlogged_statement_is_djangos_and_writes_nothing(cash, 
     with pytest.raises(IntegrityError), transaction.atomic():
         postings_insert([row("outside", period=2024)], lines("outside", cash, party_account))
     assert not Transaction.objects.filter(idempotency_key="outside").exists()
+
+
+def test_an_inserted_transaction_comes_back_as_read_from_the_database(cash, party_account):
+    inserted = postings_insert([row("read")], lines("read", cash, party_account))["read"]
+    stored = Transaction.objects.get(idempotency_key="read")
+    assert not inserted._state.adding
+    assert [getattr(inserted, field.attname) for field in Transaction._meta.concrete_fields] == [
+        getattr(stored, field.attname) for field in Transaction._meta.concrete_fields
+    ]
