@@ -41,8 +41,12 @@ def _day(value: date) -> str:
     return date_words(value)
 
 
+def _party_page(party_id: int) -> str:
+    return reverse("portal:party", kwargs={"party_id": party_id})
+
+
 def _grant_page(grant: Grant) -> str:
-    return reverse("portal:party", kwargs={"party_id": grant.party_id})
+    return _party_page(grant.party_id)
 
 
 def _report_page(requirement: ReportRequirement) -> str:
@@ -304,7 +308,10 @@ def instalments_changed_notify(*, instalments: Sequence[Instalment], previous: M
             told.append((instalment, f"instalment:{instalment.pk}:released:{at.isoformat()}"))
     if not told:
         return 0
-    contacts = party_finance_contacts(party_ids={instalment.grant.party_id for instalment, _key in told})
+    party_ids = {instalment.grant.party_id for instalment, _key in told}
+    contacts = party_finance_contacts(party_ids=party_ids)
+    # A daily run tells of thousands of instalments of far fewer parties: each page is resolved once.
+    pages = {party_id: _party_page(party_id) for party_id in party_ids}
     return notify(
         events=[
             Event(
@@ -312,7 +319,7 @@ def instalments_changed_notify(*, instalments: Sequence[Instalment], previous: M
                 key=key,
                 recipients=contacts.get(instalment.grant.party_id, []),
                 write=_instalment_writer(instalment),
-                path=_grant_page(instalment.grant),
+                path=pages[instalment.grant.party_id],
             )
             for instalment, key in told
         ]

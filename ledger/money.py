@@ -33,8 +33,13 @@ def currency_of(value: Money | Currency | str) -> Currency:
 
 def minor_unit(currency: Money | Currency | str) -> Decimal:
     """The smallest amount of the currency: ``Decimal("0.01")`` for CAD."""
-    places = currency_of(currency).sub_unit
-    exponent = len(str(places)) - 1 if places > 1 else 0
+    return _minor_unit_of(currency_of(currency).sub_unit)
+
+
+@cache
+def _minor_unit_of(sub_unit: int) -> Decimal:
+    """Asked for every line of every posting: worked out once per number of minor units in a unit."""
+    exponent = len(str(sub_unit)) - 1 if sub_unit > 1 else 0
     return Decimal(1).scaleb(-exponent)
 
 

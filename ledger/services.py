@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from ledger.bulk import postings_insert
+from ledger.bulk import TransactionRow, postings_insert
 from ledger.errors import PostingError
 from ledger.models import (
     Account,
@@ -292,15 +292,15 @@ def _post(
     existing: dict[str, Transaction],
 ) -> list[PostingResult]:
     rows = [
-        Transaction(
+        TransactionRow(
             date=request.date,
-            period_id=FiscalPeriod.year_of(request.date),
+            period=FiscalPeriod.year_of(request.date),
             kind=request.kind,
             memo=request.memo[:MEMO_LENGTH],
             idempotency_key=request.idempotency_key,
             request_hash=fingerprints[request.idempotency_key],
-            posted_by=request.posted_by,
-            reverses=request.reverses,
+            posted_by=request.posted_by.pk if request.posted_by is not None else None,
+            reverses=request.reverses.pk if request.reverses is not None else None,
         )
         for request in unique_requests
     ]
@@ -315,10 +315,13 @@ def _post(
             existing = existing | {txn.idempotency_key: txn for txn in Transaction.objects.filter(idempotency_key__in=taken)}
         for key, txn in existing.items():
             _check_same_request(txn, fingerprints[key])
-    for row in rows:
-        row.pk, row.posted_at = inserted.get(row.idempotency_key, (None, None))
-    created = {row.idempotency_key: row for row in rows if row.pk is not None}
-    posted = existing | created
+    for request in unique_requests:
+        # The user and the original at hand, as when a transaction is made with them.
+        if (txn := inserted.get(request.idempotency_key)) is not None:
+            Transaction.posted_by.field.set_cached_value(txn, request.posted_by)
+            Transaction.reverses.field.set_cached_value(txn, request.reverses)
+    posted = existing | inserted
+    created = dict(inserted)
     # The first request of a key made its transaction; the others, like a retry, find it made.
     return [
         PostingResult(posted[request.idempotency_key], created.pop(request.idempotency_key, None) is not None)

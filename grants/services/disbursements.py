@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from grants.accounts import grants_received_code
 from grants.errors import GrantError
 from grants.memos import instalment_memo, instalment_reversal_memo
-from grants.models import Grant, GrantStatus, Instalment, InstalmentStatus
+from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
 from grants.services.instalments import DUE, Outcome, instalments_record
 from grants.services.lifecycle import grants_activate
 from grants.services.reports import reports_overdue
@@ -105,8 +105,9 @@ def _disbursement_request(
             code="not_funded",
             params={"programme": str(grant.programme)},
         )
+    amount = instalment.amount
     return PostingRequest(
-        lines=[Line(account=fund, amount=-instalment.amount), Line(account=received, amount=instalment.amount)],
+        lines=[Line(account=fund, amount=-amount), Line(account=received, amount=amount)],
         date=today,
         kind=TransactionKind.DISBURSEMENT,
         idempotency_key=instalment.idempotency_key,
@@ -200,13 +201,28 @@ def disbursements_post_due(
             chunk = list(
                 Instalment.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk__gt=last_pk, due_date__lte=today, status__in=DUE, grant__status__in=PAYABLE_GRANTS)
-                .select_related("grant__programme__fund_account", "grant__party")
                 .order_by("pk")[:chunk_size]
             )
             if not chunk:
                 return run
             last_pk = chunk[-1].pk
+            _grants_attach(chunk)
             _pay_chunk(chunk=chunk, today=today, run=run, posted_by=posted_by)
+
+
+def _grants_attach(chunk: list[Instalment]) -> None:
+    """Give each instalment its grant, with the party and the programme's fund, each loaded once.
+
+    A chunk holds fewer grants than instalments (a grant's instalments fall
+    due together when the run catches up) and a handful of programmes.
+    """
+    grants = Grant.objects.select_related("party").in_bulk({instalment.grant_id for instalment in chunk})
+    programme_ids = {grant.programme_id for grant in grants.values()}
+    programmes = FundingProgramme.objects.select_related("fund_account").in_bulk(programme_ids)
+    for grant in grants.values():
+        Grant.programme.field.set_cached_value(grant, programmes[grant.programme_id])
+    for instalment in chunk:
+        Instalment.grant.field.set_cached_value(instalment, grants[instalment.grant_id])
 
 
 def _pay_chunk(
