@@ -9,9 +9,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
+from django_celery_beat.models import PeriodicTask
 from moneyed import Money
 
-from ledger.admin_words import admin_message, noun_phrases
+from ledger.admin_words import admin_message, admin_title, noun_phrases
 from ledger.models import Party
 from sharedcosts.models import CostPool, Participation, PoolKind
 
@@ -139,10 +140,15 @@ def test_a_filter_is_titled_by_its_field_alone(admin_page, joined, other_party, 
     assert [html.unescape(text) for text in re.findall(r"<summary>(.*?)</summary>", page)] == filters
 
 
-def test_a_model_without_phrases_keeps_djangos_words(admin_page):
+def test_a_model_without_phrases_keeps_djangos_words():
     assert noun_phrases(CostPool._meta) is not None and noun_phrases(Party._meta) is not None
-    page = admin_page(reverse("admin:axes_accessattempt_changelist"), "en")
-    assert h1(page) == "Select access attempt to view"
+    assert noun_phrases(PeriodicTask._meta) is None
+    with translation.override("fr-ca"):
+        stock = translation.gettext("Select %s to change") % PeriodicTask._meta.verbose_name
+        assert admin_title(stock, PeriodicTask._meta) == stock
+        assert admin_title(translation.gettext("Select %s to change") % Party._meta.verbose_name, Party._meta) == (
+            "Sélectionnez le partenaire à modifier"
+        )
 
 
 def messages_shown(page: str) -> list[str]:
