@@ -171,7 +171,7 @@ def _folded(text: str) -> str:
 
 
 class ChoiceWidget(widgets.Widget):
-    """A value of a choice: its code, or its label in French or in English; written as its code."""
+    """A value of a choice: its code, or its label in French or in English; written as its code, shown as its label."""
 
     def __init__(self, choices: type[models.Choices] | list[tuple[str, Any]], **kwargs: Any) -> None:
         self.choices = list(getattr(choices, "choices", choices))
@@ -204,6 +204,12 @@ class ChoiceWidget(widgets.Widget):
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else str(value)
 
+    def shown(self, value: Any) -> str:
+        """The choice's label in the reader's language, for the admin's preview; the file keeps the code it reads back."""
+        if value is None or value == "":
+            return ""
+        return str(dict(self.choices).get(value, value))
+
 
 class BooleanWidget(widgets.Widget):
     """oui/non, yes/no, vrai/faux, 1/0."""
@@ -221,6 +227,10 @@ class BooleanWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "oui" if value else "non"
+
+    def shown(self, value: Any) -> str:
+        """``oui`` or ``non`` in French, ``yes`` or ``no`` in English, for the admin's preview."""
+        return _("yes") if value else _("no")
 
 
 @lru_cache(maxsize=4096)
