@@ -43,6 +43,24 @@ def each_selected(
     return succeeded
 
 
+class SavingToldMixin:
+    """A model admin whose save says what became of the row, in place of Django's "was added successfully".
+
+    Its ``save_model`` calls :meth:`saving_tell` once (posted, not posted,
+    or waiting for an action); Django's own success message for that save is
+    then left out.
+    """
+
+    def saving_tell(self, request: HttpRequest, message: str, level: int = messages.SUCCESS) -> None:
+        self.message_user(request, message, level)
+        request.saving_told = True
+
+    def message_user(self, request: HttpRequest, message: str, level: int = messages.INFO, *args, **kwargs) -> None:
+        if level == messages.SUCCESS and getattr(request, "saving_told", False):
+            return  # Django's "was added successfully": save_model has told what became of the row
+        super().message_user(request, message, level, *args, **kwargs)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown beside their parent and never changed there: entries, shares, instalments, versions.
 

@@ -12,10 +12,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ledger.dates import date_words
 from ledger.errors import DomainError
 from ledger.models import FiscalPeriod
 from portal import selectors
-from sharedcosts.travel.display import day_text, km_text
+from sharedcosts.travel.display import km_text
 from sharedcosts.travel.selectors import party_travel
 
 
@@ -40,7 +41,7 @@ def meetings(request: HttpRequest, party_id: int) -> HttpResponse:
             "name": section.group_name,
             "km": km_text(section.km),
             "cost": section.cost,
-            "meetings": [{"row": row, "date": day_text(row.meeting.date), "km": km_text(row.km)} for row in section.meetings],
+            "meetings": [{"row": row, "date": date_words(row.meeting.date), "km": km_text(row.km)} for row in section.meetings],
         }
         for section in sections
     ]

@@ -7,6 +7,7 @@ of :func:`statement_in_words`.
 """
 
 import dataclasses
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,22 @@ def statement_in_words(statement: Statement) -> Statement:
     whose record is gone) keeps its stored memo. At most nine queries,
     whatever the number of lines.
     """
-    ids = {line.transaction_id for line in statement.lines}
-    if not ids:
+    memos = memos_in_words(transaction_ids={line.transaction_id for line in statement.lines})
+    if not memos:
         return statement
+    lines = [dataclasses.replace(line, memo=memos.get(line.transaction_id, line.memo)) for line in statement.lines]
+    return dataclasses.replace(statement, lines=lines)
+
+
+def memos_in_words(*, transaction_ids: Iterable[int]) -> dict[int, str]:
+    """The line of each transaction whose record writes one, in the active language, by its id.
+
+    A transaction absent from the answer keeps its stored memo. At most nine
+    queries, none without ids.
+    """
+    ids = set(transaction_ids)
+    if not ids:
+        return {}
     transactions = list(Transaction.objects.filter(pk__in=ids).only(*RECORDED))
     originals = {txn.reverses_id for txn in transactions if txn.reverses_id is not None}
     reversed_ = list(Transaction.objects.filter(pk__in=originals).only(*RECORDED)) if originals else []
@@ -38,5 +52,4 @@ def statement_in_words(statement: Statement) -> Statement:
     for txn in transactions:
         if txn.kind == TransactionKind.REVERSAL and txn.pk not in memos and txn.reverses_id in memos:
             memos[txn.pk] = _("Reversal: %(memo)s") % {"memo": memos[txn.reverses_id]}
-    lines = [dataclasses.replace(line, memo=memos.get(line.transaction_id, line.memo)) for line in statement.lines]
-    return dataclasses.replace(statement, lines=lines)
+    return {pk: memo for pk, memo in memos.items() if pk in ids}

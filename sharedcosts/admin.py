@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from spreadsheets.formats import SpreadsheetImportExportMixin as ImportExportMixin
 
-from ledger.admin_actions import ReadOnlyInline, each_selected
+from ledger.admin_actions import ReadOnlyInline, SavingToldMixin, each_selected
 from ledger.errors import DomainError
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
@@ -274,7 +274,7 @@ class PostedReadOnlyMixin:
 
 
 @admin.register(Expense)
-class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+class ExpenseAdmin(SavingToldMixin, MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
     """An expense saved here is posted at once; if the ledger refuses, it stays saved and the person is told how to post it."""
 
     form = ExpenseForm
@@ -317,20 +317,13 @@ class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, adm
                 "The expense “%(vendor)s” of %(amount)s is saved but not posted to the ledger: %(reason)s "
                 "Once that is settled, post it from the list with the action “Post the selected expenses to the ledger”."
             ) % {"vendor": obj.vendor, "amount": money_format(obj.amount), "reason": " ".join(refusal.messages)}
-            self.message_user(request, told, messages.WARNING)
+            self.saving_tell(request, told, messages.WARNING)
         else:
-            self.message_user(
+            self.saving_tell(
                 request,
                 _("The expense “%(vendor)s” of %(amount)s is saved and posted to the ledger.")
                 % {"vendor": obj.vendor, "amount": money_format(obj.amount)},
-                messages.SUCCESS,
             )
-        request.expense_saving_told = True
-
-    def message_user(self, request: HttpRequest, message: str, level: int = messages.INFO, *args, **kwargs) -> None:
-        if level == messages.SUCCESS and getattr(request, "expense_saving_told", False):
-            return  # Django's "was added successfully": save_model has said whether the expense is posted
-        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.action(description=gettext_lazy("Post the selected expenses to the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[Expense]) -> None:
@@ -344,7 +337,9 @@ class ExpenseAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, adm
 
 
 @admin.register(InKindContribution)
-class InKindContributionAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+class InKindContributionAdmin(SavingToldMixin, MoneyTotalsMixin, ImportExportMixin, PostedReadOnlyMixin, admin.ModelAdmin):
+    """A contribution saved here is only recorded: the action "Credit" posts it to the ledger, and the save says so."""
+
     formfield_overrides = MONEY_INPUT
     resource_classes = [InKindContributionResource]
     list_display = ["description", "pool", "party", "date", "value_money", "is_posted"]
@@ -360,6 +355,19 @@ class InKindContributionAdmin(MoneyTotalsMixin, ImportExportMixin, PostedReadOnl
     @admin.display(description=gettext_lazy("posted"), boolean=True)
     def is_posted(self, contribution: InKindContribution) -> bool:
         return contribution.transaction_id is not None
+
+    def save_model(self, request: HttpRequest, obj: InKindContribution, form, change: bool) -> None:
+        if obj.transaction_id is not None:
+            return  # credited: nothing of it can change
+        super().save_model(request, obj, form, change)
+        self.saving_tell(
+            request,
+            _(
+                "The contribution “%(description)s” of %(value)s is recorded but not yet credited in the ledger. "
+                "To credit it, tick it in the list and choose the action “%(action)s”."
+            )
+            % {"description": obj.description, "value": money_format(obj.value), "action": self.post.short_description},
+        )
 
     @admin.action(description=gettext_lazy("Credit the selected contributions in the ledger"))
     def post(self, request: HttpRequest, queryset: QuerySet[InKindContribution]) -> None:

@@ -139,8 +139,9 @@ class SpreadsheetResource(resources.ModelResource):
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def _shown_values(self, instance: Any) -> dict[str, str]:
+        """Each column's value as a person reads it: a choice by its label, a yes or no in their language."""
         return {
-            field.column_name: str(field.export(instance))
+            field.column_name: _shown(field, instance)
             for field in self.get_import_fields()
             if not field.readonly and field.attribute
         }
@@ -231,6 +232,11 @@ class BulkSpreadsheetResource(SpreadsheetResource):
             self.instances_write(created=created, updated=updated)
         except Exception as error:  # reported as the file's error; the whole import is rolled back
             self.handle_import_error(result, error, raise_errors)
+
+
+def _shown(field: Field, instance: Any) -> str:
+    shown = getattr(field.widget, "shown", None)
+    return shown(field.get_value(instance)) if shown is not None else str(field.export(instance))
 
 
 def _stored_values(instance: Any) -> list[Any]:

@@ -28,6 +28,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from spreadsheets.reading import quoted
+
 SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t"}
 PLAIN = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?$")
 ENGLISH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
@@ -171,7 +173,10 @@ def _folded(text: str) -> str:
 
 
 class ChoiceWidget(widgets.Widget):
-    """A value of a choice: its code, or its label in French or in English; written as its code."""
+    """A value of a choice: its code, or its label in French or in English; written as its code, shown as its label.
+
+    A value it cannot read is refused with the labels a person may write instead.
+    """
 
     def __init__(self, choices: type[models.Choices] | list[tuple[str, Any]], **kwargs: Any) -> None:
         self.choices = list(getattr(choices, "choices", choices))
@@ -197,12 +202,18 @@ class ChoiceWidget(widgets.Widget):
         if code is None:
             raise ValueError(
                 _("“%(value)s” is not one of the accepted values: %(choices)s.")
-                % {"value": text, "choices": ", ".join(code for code, _label in self.choices)}
+                % {"value": text, "choices": ", ".join(quoted(str(label)) for _code, label in self.choices)}
             )
         return code
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else str(value)
+
+    def shown(self, value: Any) -> str:
+        """The choice's label in the reader's language, for the admin's preview; the file keeps the code it reads back."""
+        if value is None or value == "":
+            return ""
+        return str(dict(self.choices).get(value, value))
 
 
 class BooleanWidget(widgets.Widget):
@@ -221,6 +232,10 @@ class BooleanWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "oui" if value else "non"
+
+    def shown(self, value: Any) -> str:
+        """``oui`` or ``non`` in French, ``yes`` or ``no`` in English, for the admin's preview."""
+        return _("yes") if value else _("no")
 
 
 @lru_cache(maxsize=4096)

@@ -34,6 +34,7 @@ from ledger.dates import add_months
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
 from ledger.selectors import balances_by_code
+from portal.statement_words import memos_in_words
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
 from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
@@ -117,7 +118,7 @@ class Dashboard:
     waiting_review: list[ProjectReport]
     waiting_review_url: str
     pools: list[PoolLine]
-    latest: list[tuple[Transaction, Money]]
+    latest: list[tuple[Transaction, str, Money]]
     approvals: Approvals | None = None
     years: list[int] = field(default_factory=list)
     recurring: list[Occurrence] = field(default_factory=list)
@@ -247,15 +248,24 @@ def _positions(pools: list[CostPool]) -> dict[int, list[tuple[Party, Money]]]:
     return positions
 
 
-def _latest(currency: str) -> list[tuple[Transaction, Money]]:
-    """The latest postings in the currency, each with the money it moved (the sum of its positive entries)."""
+def _latest(currency: str) -> list[tuple[Transaction, str, Money]]:
+    """The latest postings in the currency, each with its line in the reader's language and the money it moved.
+
+    The line is the statement's (:func:`portal.statement_words.memos_in_words`),
+    else the stored memo, else the kind; the money is the sum of the positive entries.
+    """
     moved = Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__amount_currency=currency))
     transactions = (
         Transaction.objects.filter(entries__amount_currency=currency)
         .annotate(moved=moved, entry_count=Count("entries"))
         .order_by("-posted_at", "-id")[:LATEST_POSTINGS]
     )
-    return [(txn, Money(txn.moved or 0, currency)) for txn in transactions]
+    transactions = list(transactions)
+    memos = memos_in_words(transaction_ids=[txn.pk for txn in transactions])
+    return [
+        (txn, memos.get(txn.pk) or txn.memo or txn.get_kind_display(), Money(txn.moved or 0, currency))
+        for txn in transactions
+    ]
 
 
 def _approvals(user: AbstractBaseUser) -> Approvals:

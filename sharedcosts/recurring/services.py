@@ -13,12 +13,11 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from moneyed import Money
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ledger.dates import date_words
 from ledger.models import Party
 from sharedcosts.errors import RecurringError
 from sharedcosts.models import CostPool
@@ -36,12 +35,6 @@ UNPOSTED = (OccurrenceStatus.SCHEDULED, OccurrenceStatus.FAILED)
 """Occurrences not posted yet: an amendment reprices them, a pause or an early end skips them."""
 
 AMOUNT = RecurringExpense._meta.get_field("amount")
-
-
-def _day(day: date) -> str:
-    """The date as a Québec reader writes it, « 1er avril 2026 »: in French the first of a month is an ordinal."""
-    text = date_format(day, "DATE_FORMAT")
-    return f"1er{text[1:]}" if day.day == 1 and (get_language() or "").startswith("fr") else text
 
 
 def recurring_amount_check(*, pool: CostPool, amount: Money) -> None:
@@ -76,7 +69,7 @@ def recurring_check(
         raise RecurringError(
             _("The schedule ends (%(end)s) before it starts (%(start)s)."),
             code="end_before_start",
-            params={"end": _day(end_date), "start": _day(start_date)},
+            params={"end": date_words(end_date), "start": date_words(start_date)},
         )
     if indexation_rate is not None and not Decimal(0) <= indexation_rate <= Decimal(1):
         raise RecurringError(
@@ -97,7 +90,7 @@ def recurring_check(
         raise RecurringError(
             _("These dates fall outside the schedule's start and end: %(dates)s."),
             code="schedule_outside_period",
-            params={"dates": ", ".join(_day(day) for day in outside)},
+            params={"dates": ", ".join(date_words(day) for day in outside)},
         )
 
 
@@ -187,7 +180,7 @@ def recurring_amend(
             raise RecurringError(
                 _("An amendment takes effect between the schedule's start and end, not on %(date)s."),
                 code="amendment_outside_schedule",
-                params={"date": _day(effective_from)},
+                params={"date": date_words(effective_from)},
             )
         amendment = RecurringAmendment.objects.filter(schedule=schedule, effective_from=effective_from).first()
         amendment = amendment or RecurringAmendment(schedule=schedule, effective_from=effective_from)
@@ -208,7 +201,7 @@ def _refuse_posted_from(schedule: RecurringExpense, day: date, *, message: str) 
     """Refuse when an occurrence on or after ``day`` is posted: ``message`` names it as ``%(posted)s``."""
     last = _last_posted(schedule)
     if last is not None and last >= day:
-        raise RecurringError(message, code="posted_after", params={"posted": _day(last)})
+        raise RecurringError(message, code="posted_after", params={"posted": date_words(last)})
 
 
 def _skip(schedule: RecurringExpense, *, first: date, last: date, reason: str, user: AbstractBaseUser) -> None:
@@ -247,13 +240,13 @@ def recurring_pause(*, schedule: RecurringExpense, paused_from: date, paused_by:
             raise RecurringError(
                 _("The schedule is paused already, from %(date)s."),
                 code="already_paused",
-                params={"date": _day(schedule.paused_from)},
+                params={"date": date_words(schedule.paused_from)},
             )
         if schedule.end_date is not None and paused_from > schedule.end_date:
             raise RecurringError(
                 _("The schedule ends on %(date)s; there is nothing to pause after."),
                 code="ended",
-                params={"date": _day(schedule.end_date)},
+                params={"date": date_words(schedule.end_date)},
             )
         _refuse_posted_from(
             schedule, paused_from, message=_("The occurrence of %(posted)s is posted already; pause from a later date.")
@@ -274,12 +267,12 @@ def recurring_resume(*, schedule: RecurringExpense, resumed_on: date, resumed_by
             raise RecurringError(
                 _("The schedule is paused from %(paused)s; it resumes on that day or later, not on %(date)s."),
                 code="resume_before_pause",
-                params={"paused": _day(schedule.paused_from), "date": _day(resumed_on)},
+                params={"paused": date_words(schedule.paused_from), "date": date_words(resumed_on)},
             )
         if resumed_on > schedule.paused_from:
             reason = _("Skipped: the schedule was paused from %(from)s to %(until)s.") % {
-                "from": _day(schedule.paused_from),
-                "until": _day(resumed_on - timedelta(days=1)),
+                "from": date_words(schedule.paused_from),
+                "until": date_words(resumed_on - timedelta(days=1)),
             }
             _skip(schedule, first=schedule.paused_from, last=resumed_on - timedelta(days=1), reason=reason, user=resumed_by)
         schedule.paused_from = None
@@ -296,20 +289,20 @@ def recurring_end(*, schedule: RecurringExpense, end_date: date, ended_by: Abstr
             raise RecurringError(
                 _("The schedule starts on %(start)s; it cannot end before."),
                 code="end_before_start",
-                params={"start": _day(schedule.start_date)},
+                params={"start": date_words(schedule.start_date)},
             )
         if schedule.end_date is not None and end_date >= schedule.end_date:
             raise RecurringError(
                 _("The schedule ends on %(date)s already; it can only end earlier."),
                 code="not_earlier",
-                params={"date": _day(schedule.end_date)},
+                params={"date": date_words(schedule.end_date)},
             )
         _refuse_posted_from(
             schedule,
             end_date + timedelta(days=1),
             message=_("The occurrence of %(posted)s is posted already; the schedule cannot end before it."),
         )
-        reason = _("Skipped: the schedule ended on %(date)s.") % {"date": _day(end_date)}
+        reason = _("Skipped: the schedule ended on %(date)s.") % {"date": date_words(end_date)}
         skipped = list(schedule.occurrences.select_for_update().filter(status__in=UNPOSTED, date__gt=end_date))
         for occurrence in skipped:
             occurrence.status, occurrence.note = OccurrenceStatus.SKIPPED, reason

@@ -6,16 +6,15 @@ well as in colour, and no script; the same figures stand in the table
 beside it. Shared by the admin's rotation page and the review.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
+from ledger.dates import date_words
 from ledger.money import money_format
 from sharedcosts.travel.rotation import Rotation
 
@@ -29,14 +28,6 @@ TOP = 50
 def km_text(value: Decimal) -> str:
     """Kilometres as a reader of the active language writes them: ``1 234,5 km`` in French."""
     return format_decimal(value, format="#,##0.0", locale=to_locale(get_language() or "fr-ca")) + "\u00a0km"
-
-
-def day_text(day: date) -> str:
-    """A date as a reader of the active language writes it: ``1er avril 2026`` in French."""
-    text = date_format(day, "DATE_FORMAT")
-    if day.day == 1 and (get_language() or "fr").startswith("fr") and text.startswith("1 "):
-        return "1er" + text[1:]
-    return text
 
 
 def _short(text: str, limit: int = 32) -> str:
@@ -98,9 +89,9 @@ def rotation_context(rotation: Rotation, *, uid: str) -> dict:
         "rotation": rotation,
         "uid": uid,
         "chart": rotation_chart(rotation, uid=uid),
-        "start": day_text(rotation.start),
-        "end": day_text(rotation.end),
-        "next_on": day_text(rotation.next_on),
+        "start": date_words(rotation.start),
+        "end": date_words(rotation.end),
+        "next_on": date_words(rotation.next_on),
         "rows": [
             {
                 "name": burden.party.name,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -70,7 +71,7 @@ def test_the_dashboard_figures_are_the_selectors_and_the_ledgers(demo):
     )
     assert board.approvals is None
     assert len(board.latest) == 10
-    assert all(moved.amount > Decimal("0") for _txn, moved in board.latest)
+    assert all(moved.amount > Decimal("0") for _txn, _line, moved in board.latest)
 
 
 def test_administrators_see_what_others_prepared_for_their_approval(demo):
@@ -122,3 +123,44 @@ def test_the_upcoming_view_holds_the_recurring_expenses_of_the_next_three_months
         (date(2025, 8, 30), Money("1000.00", "CAD")),
     ]
     assert dashboard_compose(user=finance_user, start_year=2025, currency="USD", today=date(2025, 6, 15)).recurring == []
+
+
+@pytest.fixture
+def rent_posted_in_french(party, finance_user):
+    """A rent paid on 1 April 2026, posted by someone reading in French: its stored memo is French."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from sharedcosts.models import CostPool, Expense, Participation, PoolKind
+    from sharedcosts.services import expense_post
+
+    pool = CostPool.objects.create(
+        kind=PoolKind.PREMISES, name="Locaux", budgeted_cost=Money("12000.00", "CAD"),
+        start_date=date(2026, 4, 1), end_date=date(2027, 3, 31),
+    )
+    Participation.objects.create(pool=pool, party=party)
+    with translation.override("fr-ca"):
+        expense = expense_post(
+            expense=Expense(pool=pool, payer=party, vendor="Loyer", date=date(2026, 4, 1), amount=Money("1000.00", "CAD")),
+            posted_by=finance_user,
+        )
+    assert expense.transaction.memo == "Loyer, payé par Maison des jeunes de Saint-Jérôme pour Locaux"
+    return expense
+
+
+def test_an_english_reader_sees_the_latest_postings_in_english_dated_as_they_write(client, finance_user, rent_posted_in_french):
+    client.force_login(finance_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dashboard:index") + "?annee=2026").content.decode()
+    assert "Loyer, paid by Maison des jeunes de Saint-Jérôme for Locaux" in page
+    assert "April 1, 2026" in page
+    assert "payé par" not in page
+
+
+def test_a_french_reader_sees_the_first_of_the_month_written_1er(client, finance_user, rent_posted_in_french):
+    client.force_login(finance_user)
+    page = client.get(reverse("dashboard:index") + "?annee=2026").content.decode().replace("\xa0", " ")
+    assert "<td class=\"date\">1er avril 2026</td>" in page
+    assert "Loyer, payé par Maison des jeunes de Saint-Jérôme pour Locaux" in page
+    assert ">1 avril" not in page

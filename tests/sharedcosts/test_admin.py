@@ -238,3 +238,32 @@ def test_an_expense_the_ledger_refuses_is_saved_unposted_and_says_how_to_post_it
             "«\xa0Comptabiliser les dépenses sélectionnées au grand livre\xa0».",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "fr-ca",
+            "La contribution «\xa0Salle du jeudi\xa0» de 100,00\xa0$ est enregistrée, mais pas encore créditée au grand livre. "
+            "Pour la créditer, cochez-la dans la liste et choisissez l’action "
+            "«\xa0Créditer les contributions sélectionnées au grand livre\xa0».",
+        ),
+        (
+            "en",
+            "The contribution “Salle du jeudi” of $100.00 is recorded but not yet credited in the ledger. "
+            "To credit it, tick it in the list and choose the action “Credit the selected contributions in the ledger”.",
+        ),
+    ],
+)
+def test_a_saved_in_kind_contribution_says_it_is_not_credited_yet_and_how_to_credit_it(
+    finance_client, joined, parties, settings, language, message
+):
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    row = {
+        "pool": joined.pk, "party": parties[0].pk, "description": "Salle du jeudi", "value_0": "100.00", "value_1": "CAD",
+        "justification": "Tarif", "date": "2025-05-01",
+    }
+    response = finance_client.post(reverse("admin:sharedcosts_inkindcontribution_add"), row, follow=True)
+    assert told(response) == [("success", message)]
+    assert InKindContribution.objects.get().transaction is None

@@ -3,6 +3,7 @@
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ledger.models import Party
@@ -49,13 +50,45 @@ def test_the_preview_shows_each_rows_values_and_what_an_update_changes(db, admin
     response = _send(admin_client, PARTIES, data)
     report = response.context["report"]
     update, new = report.preview
-    assert (update.line, update.changes) == (2, {"secteur": ("sud", "nord")})
+    assert (update.line, update.changes) == (2, {"secteur": ("Sud", "Nord")})
     assert update.values["personne-ressource"] == "Julie"  # a blank cell keeps the stored value
     assert (new.line, new.values["nom"], new.values["personne-ressource"]) == (3, "B", "Marc")
-    assert "sud</span> → <span class=\"new\">nord" in response.content.decode()
+    assert "Sud</span> → <span class=\"new\">Nord" in response.content.decode()
     response = admin_client.post(PARTIES + "process_import/", response.context["confirm_form"].initial)
     assert response.status_code == 302
     assert Party.objects.get(name="A").liaison_name == "Julie" and Party.objects.get(name="A").sector == "nord"
+
+
+@pytest.mark.parametrize(
+    ("language", "values", "changes"),
+    [
+        (
+            "fr-ca",
+            {"catégorie": "Organisme communautaire jeunesse", "secteur": "Sud", "actif": "oui"},
+            {"catégorie": ("Bibliothèque", "Organisme communautaire jeunesse"), "secteur": ("Nord", "Sud"), "actif": ("oui", "non")},
+        ),
+        (
+            "en",
+            {"catégorie": "Youth community organisation", "secteur": "South", "actif": "yes"},
+            {"catégorie": ("Library", "Youth community organisation"), "secteur": ("North", "South"), "actif": ("yes", "no")},
+        ),
+    ],
+)
+def test_the_preview_shows_each_choice_by_its_label_in_the_persons_language(db, admin_client, settings, language, values, changes):
+    Party.objects.create(name="A", kind="library", sector="nord", is_active=True)
+    data = "nom;catégorie;secteur;actif\nA;community_youth;sud;non\nB;community_youth;sud;oui\n".encode()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = _send(admin_client, PARTIES, data)
+    update, new = response.context["report"].preview
+    assert update.changes == changes
+    assert {name: new.values[name] for name in values} == values
+    page = response.content.decode()
+    assert "community_youth" not in page and "library" not in page
+    response = admin_client.post(PARTIES + "process_import/", response.context["confirm_form"].initial)
+    assert [(party.kind, party.sector, party.is_active) for party in Party.objects.order_by("name")] == [
+        ("community_youth", "sud", False),
+        ("community_youth", "sud", True),
+    ]
 
 
 def test_blank_cells_erase_values_only_when_the_box_is_ticked(db, admin_client):

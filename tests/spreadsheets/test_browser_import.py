@@ -43,7 +43,8 @@ def test_the_admin_previews_an_update_and_a_new_row_then_imports_them(live_serve
     assert "Travail de rue Laurentides" in preview and "Marc Gagnon" in preview  # the new row's values
     assert "Julie Tremblay" in preview  # a blank cell keeps the stored value, and shows it
     changed = page.inner_text("table.import-preview td.changed")
-    assert "sud" in changed and "nord" in changed
+    assert "Sud" in changed and "Nord" in changed  # the choices by their labels, never their codes
+    assert "community_youth" not in preview and "street_work" not in preview
     page.screenshot(path=str(ARTIFACTS / "import-preview.png"), full_page=True)
     assert Party.objects.count() == 1  # nothing saved before confirming
 

@@ -40,7 +40,7 @@ def test_a_job_writes_its_summary_and_errors_in_the_language_of_who_started_it(d
     delay.assert_called_once_with(job.pk, "en")
     result = run_import_job.apply(args=delay.call_args.args).get()
     assert result["summary"] == "1 error; nothing was saved."
-    assert result["errors"][0]["message"] == "“ouest” is not one of the accepted values: nord, sud, centre, regional."
+    assert result["errors"][0]["message"] == "“ouest” is not one of the accepted values: “North”, “South”, “Centre”, “Whole territory”."
     assert translation.get_language() == "fr-ca"  # the worker's language is left as it was
 
 

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from moneyed import Money
 
 from ledger.models import PartyKind, Sector
@@ -71,6 +72,23 @@ def test_choices_accept_the_code_and_the_labels():
     assert ChoiceWidget(Sector).clean("sud") == "sud"
     with pytest.raises(ValueError):
         widget.clean("Club de golf")
+
+
+def test_a_choice_it_cannot_read_is_refused_with_the_labels_to_write_instead():
+    with translation.override("fr-ca"), pytest.raises(ValueError) as refusal:
+        ChoiceWidget(Sector).clean("ouest")
+    assert str(refusal.value) == (
+        "«\xa0ouest\xa0» ne fait pas partie des valeurs acceptées\xa0: "
+        "«\xa0Nord\xa0», «\xa0Sud\xa0», «\xa0Centre\xa0», «\xa0Tout le territoire\xa0»."
+    )
+
+
+def test_a_choice_is_shown_by_its_label_and_a_yes_or_no_in_the_readers_language():
+    with translation.override("fr-ca"):
+        assert (ChoiceWidget(Sector).shown("sud"), BooleanWidget().shown(False), ChoiceWidget(Sector).shown(None)) == ("Sud", "non", "")
+    with translation.override("en"):
+        assert (ChoiceWidget(Sector).shown("sud"), BooleanWidget().shown(True)) == ("South", "yes")
+    assert ChoiceWidget(Sector).render("sud") == "sud"  # the file keeps the code it reads back
 
 
 def test_dates():
