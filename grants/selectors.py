@@ -52,7 +52,9 @@ def programmes_with_amounts(queryset: QuerySet[FundingProgramme] | None = None) 
         ),
         disbursed_total=Coalesce(
             _total(
-                Entry.objects.filter(account=OuterRef("fund_account")).exclude(transaction__kind=TransactionKind.FUNDING),
+                Entry.objects.filter(account=OuterRef("fund_account"))
+                .exclude(transaction__kind=TransactionKind.FUNDING)
+                .exclude(transaction__reverses__kind=TransactionKind.FUNDING),
                 "account",
             ),
             ZERO,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -71,8 +71,9 @@ def programme_fund(
     """Bring the programme fund up to the envelope, once; ``None`` when it already is.
 
     The funding moves money from the site's funding account (equity) into the
-    programme's fund account; its key names the envelope it funds up to, so
-    asking again for the same envelope posts nothing.
+    programme's fund account; its key names the fundings before it and the
+    envelope it funds up to, so asking again for the same envelope posts
+    nothing, and a funding that was reversed is made good by a new one.
     """
     currency = programme.currency
     with transaction.atomic():
@@ -84,12 +85,15 @@ def programme_fund(
                 currency=currency,
             )
             programme.save(update_fields=["fund_account"])
-        funded = (
-            Entry.objects.filter(account=programme.fund_account, transaction__kind=TransactionKind.FUNDING).aggregate(
-                total=Sum("amount")
-            )["total"]
-            or Decimal("0")
+        # A funding that was reversed no longer funds: its reversal counts against it.
+        fundings = Entry.objects.filter(account=programme.fund_account).filter(
+            Q(transaction__kind=TransactionKind.FUNDING) | Q(transaction__reverses__kind=TransactionKind.FUNDING)
         )
+        totals = fundings.aggregate(
+            funded=Sum("amount"),
+            postings=Count("transaction", distinct=True, filter=Q(transaction__kind=TransactionKind.FUNDING)),
+        )
+        funded = totals["funded"] or Decimal("0")
         missing = programme.amount.amount - funded
         if missing == 0:
             return None
@@ -106,7 +110,8 @@ def programme_fund(
             ],
             date=on or timezone.localdate(),
             kind=TransactionKind.FUNDING,
-            idempotency_key=f"programme:{programme.pk}:funded-to:{programme.amount.amount}",
+            # Numbered by the fundings before it: after a reversal, the same envelope is funded by a new posting.
+            idempotency_key=f"programme:{programme.pk}:funding:{totals['postings']}:to:{programme.amount.amount}",
             memo=_("Funding of the programme %(name)s") % {"name": programme.name},
             posted_by=posted_by,
         )
