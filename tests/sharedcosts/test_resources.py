@@ -103,10 +103,13 @@ def test_a_euro_sign_in_the_amount_is_not_thrown_away(db, administrator):
 
     _pools_imported(administrator)
     header = "regroupement;payé par;fournisseur;date;montant;devise\r\n"
+    messages = []
     for currency in ("", "CAD"):
         data = (header + f"Soirées 16-25 ans 2025;Travail de rue Laurentides;Traiteur;2025-06-15;1\u00a0234,56\u00a0€;{currency}\r\n").encode()
         report = file_import(IMPORTABLE["depenses"](), data, dry_run=False, user=administrator)
         assert [(e.row, e.column) for e in report.errors] == [(2, "devise")]
+        messages.append(report.errors[0].message)
+    assert messages[0] == "La dépense est en EUR, mais le regroupement Soirées 16-25 ans 2025 est tenu en CAD."
     assert not Expense.objects.exists()
 
 
