@@ -30,7 +30,6 @@ from spreadsheets.widgets import (
     cell_text,
     currency_left_to_pool,
 )
-from sharedcosts.errors import CurrencyError
 from sharedcosts.models import (
     RULE_CHOICES,
     AllocationShare,
@@ -45,16 +44,7 @@ from sharedcosts.models import (
 )
 from sharedcosts.services import expenses_record, means_record, means_refusals
 from sharedcosts.services.expenses import EXPENSE_CURRENCY_REFUSAL, IN_KIND_CURRENCY_REFUSAL
-from sharedcosts.services.pools import pool_currency_check
-
-
-def _currency_refusal(*, pool: CostPool, amount: Money, refusal: str) -> str | None:
-    """The service's own refusal of an amount in another currency than the pool's, as a cell's message."""
-    try:
-        pool_currency_check(pool=pool, amount=amount, refusal=refusal)
-    except CurrencyError as error:
-        return error.messages[0]
-    return None
+from sharedcosts.services.pools import pool_currency_refusal
 
 
 def _party() -> LookupWidget:
@@ -235,7 +225,7 @@ class ExpenseResource(BulkSpreadsheetResource):
         if currency_left_to_pool(row, amount_column="montant", currency_column="devise"):
             instance.amount = Money(instance.amount.amount, pool.currency)
         errors = {}
-        if refusal := _currency_refusal(pool=pool, amount=instance.amount, refusal=EXPENSE_CURRENCY_REFUSAL):
+        if refusal := pool_currency_refusal(pool=pool, amount=instance.amount, refusal=EXPENSE_CURRENCY_REFUSAL):
             errors["amount_currency"] = refusal
         if (pool.pk, payer.pk) not in self._participants:
             errors["payer"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": payer.name, "pool": pool.name}
@@ -323,7 +313,7 @@ class InKindContributionResource(SpreadsheetResource):
         if currency_left_to_pool(row, amount_column="valeur", currency_column="devise"):
             instance.value = Money(instance.value.amount, pool.currency)
         errors = {}
-        if refusal := _currency_refusal(pool=pool, amount=instance.value, refusal=IN_KIND_CURRENCY_REFUSAL):
+        if refusal := pool_currency_refusal(pool=pool, amount=instance.value, refusal=IN_KIND_CURRENCY_REFUSAL):
             errors["value_currency"] = refusal
         if (pool.pk, party.pk) not in self._participants:
             errors["party"] = _("%(party)s does not take part in the pool %(pool)s.") % {"party": party.name, "pool": pool.name}

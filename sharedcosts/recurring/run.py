@@ -44,10 +44,10 @@ from ledger.services import PostingRequest, PostingResult, transactions_post
 from sharedcosts.errors import RecurringError
 from sharedcosts.models import CostPool, Expense, Participation
 from sharedcosts.recurring.models import OccurrenceStatus, RecurringExpense, RecurringOccurrence
-from sharedcosts.recurring.services import UNPOSTED, schedule_amount_on
+from sharedcosts.recurring.services import RECURRING_CURRENCY_REFUSAL, UNPOSTED, schedule_amount_on
 from sharedcosts.recurring.timetable import days_between
 from sharedcosts.services.expenses import expense_posting_request
-from sharedcosts.services.pools import pool_cost_account, pool_position_account, staff_check
+from sharedcosts.services.pools import pool_cost_account, pool_currency_refusal, pool_position_account, staff_check
 
 OUTCOME_FIELDS = ["status", "note", "expense", "posted_at"]
 
@@ -142,13 +142,7 @@ def _refusal(occurrence: RecurringOccurrence, participants: set[tuple[int, int]]
     pool = schedule.pool
     if (pool.pk, schedule.payer_id) not in participants:
         return _("%(party)s does not take part in the pool %(pool)s.") % {"party": schedule.payer.name, "pool": pool.name}
-    if occurrence.amount.currency.code != pool.currency:
-        return _("The recurring expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s.") % {
-            "currency": occurrence.amount.currency.code,
-            "pool": pool.name,
-            "pool_currency": pool.currency,
-        }
-    return ""
+    return pool_currency_refusal(pool=pool, amount=occurrence.amount, refusal=RECURRING_CURRENCY_REFUSAL)
 
 
 def _post_chunk(*, chunk: list[RecurringOccurrence], run: RecurringRun, run_by: AbstractBaseUser | None) -> None:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -36,14 +37,14 @@ UNPOSTED = (OccurrenceStatus.SCHEDULED, OccurrenceStatus.FAILED)
 
 AMOUNT = RecurringExpense._meta.get_field("amount")
 
+RECURRING_CURRENCY_REFUSAL = gettext_lazy(
+    "The recurring expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."
+)
+
 
 def recurring_amount_check(*, pool: CostPool, amount: Money) -> None:
     """Refuse an amount in another currency than the pool's, too wide for its column, or not above zero."""
-    pool_currency_check(
-        pool=pool,
-        amount=amount,
-        refusal=_("The recurring expense is in %(currency)s, but the pool %(pool)s is kept in %(pool_currency)s."),
-    )
+    pool_currency_check(pool=pool, amount=amount, refusal=RECURRING_CURRENCY_REFUSAL)
     amount_size_check(amount=amount, field=AMOUNT, what=_("recurring expense"), error=RecurringError)
     if amount.amount <= 0:
         raise RecurringError(_("A recurring expense must be more than zero."), code="not_positive")

@@ -73,6 +73,15 @@ def pool_currency_check(*, pool: CostPool, amount: Money, refusal: str) -> None:
         )
 
 
+def pool_currency_refusal(*, pool: CostPool, amount: Money, refusal: str) -> str:
+    """:func:`pool_currency_check`'s refusal as a sentence, for a report of many rows; "" when the currency is the pool's."""
+    try:
+        pool_currency_check(pool=pool, amount=amount, refusal=refusal)
+    except CurrencyError as error:
+        return error.messages[0]
+    return ""
+
+
 def staff_check(
     user: AbstractBaseUser | AnonymousUser | None, *, error: type[SharedCostsError] = SharedCostsError
 ) -> None:
