@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from django.utils import translation
 
@@ -66,8 +67,6 @@ def test_a_refusal_reads_in_french_then_in_english():
 
 
 def _french_texts() -> list[tuple[str, str]]:
-    import polib
-
     texts = []
     for entry in polib.pofile(str(CATALOGUES[0])):
         strings = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]

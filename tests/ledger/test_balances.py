@@ -1,6 +1,7 @@
 """The balances the database keeps equal the sums of the entries, whoever posts and however."""
 
 import threading
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -113,13 +114,13 @@ DAILY_RUN = st.tuples(st.just("run"), st.lists(st.integers(1, 50_000).map(lambda
 @given(steps=st.lists(st.one_of(POSTING, REVERSAL, DAILY_RUN), min_size=1, max_size=12), as_of_days=AS_OF)
 def test_kept_balances_equal_the_entries_after_postings_reversals_and_runs(accounts, steps, as_of_days):
     envelope, parties = accounts[1], accounts[2:]
-    run_number = Transaction.objects.count()
-    for step in steps:
-        run_number += 1
+    # Hypothesis runs every example against the same database, so keys must never repeat between examples.
+    example = uuid.uuid4().hex
+    for run_number, step in enumerate(steps):
         if step[0] == "post":
             _kind, source, target, amount, day = step
             if source != target:
-                transfer(accounts[source], accounts[target], str(amount), f"prop:{run_number}", day)
+                transfer(accounts[source], accounts[target], str(amount), f"prop:{example}:{run_number}", day)
         elif step[0] == "reverse":
             candidates = list(Transaction.objects.filter(reverses__isnull=True, reversed_by__isnull=True).exclude(kind=TransactionKind.REVERSAL))
             if candidates:
@@ -131,7 +132,7 @@ def test_kept_balances_equal_the_entries_after_postings_reversals_and_runs(accou
                         lines=[Line(account=envelope, amount=-cad(amount)), Line(account=parties[n % 2], amount=cad(amount))],
                         date=date(2025, 9, 1),
                         kind=TransactionKind.DISBURSEMENT,
-                        idempotency_key=f"prop:{run_number}:{n}",
+                        idempotency_key=f"prop:{example}:{run_number}:{n}",
                     )
                     for n, amount in enumerate(step[1])
                 ]
