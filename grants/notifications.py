@@ -308,19 +308,20 @@ def instalments_changed_notify(*, instalments: Sequence[Instalment], previous: M
             told.append((instalment, f"instalment:{instalment.pk}:released:{at.isoformat()}"))
     if not told:
         return 0
-    party_ids = {instalment.grant.party_id for instalment, _key in told}
-    contacts = party_finance_contacts(party_ids=party_ids)
-    # A daily run tells of thousands of instalments of far fewer parties: each page is resolved once.
-    pages = {party_id: _party_page(party_id) for party_id in party_ids}
+    contacts = party_finance_contacts(party_ids={instalment.grant.party_id for instalment, _key in told})
+    # A daily run tells of thousands of instalments of far fewer parties, some with no member to tell:
+    # each page is resolved once, and only for a party someone hears from.
+    pages = {party_id: _party_page(party_id) for party_id in contacts}
     return notify(
         events=[
             Event(
                 kind=NotificationKind.INSTALMENT,
                 key=key,
-                recipients=contacts.get(instalment.grant.party_id, []),
+                recipients=contacts[instalment.grant.party_id],
                 write=_instalment_writer(instalment),
                 path=pages[instalment.grant.party_id],
             )
             for instalment, key in told
+            if instalment.grant.party_id in pages
         ]
     )
