@@ -89,23 +89,29 @@ def _outcomes_write(instalments: list[Instalment]) -> None:
     """One ``UPDATE ... FROM unnest(arrays)`` for all the instalments.
 
     Django's ``bulk_update`` builds a ``CASE`` per field and row and costs
-    more in Python than the daily run's postings themselves.
+    more in Python than the daily run's postings themselves. A field that
+    every instalment takes the same value of (the status and the cleared
+    reasons of a run's payments) is sent once rather than as an array.
     """
     quote = connection.ops.quote_name
-    fields = [Instalment._meta.get_field(name) for name in OUTCOME_FIELDS]
-    columns = [field.column for field in fields]
-    values = [
-        [field.get_db_prep_save(getattr(instalment, field.attname), connection) for instalment in instalments]
-        for field in fields
-    ]
-    assignments = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns)
-    arrays = ", ".join(f"%s::{kind}[]" for kind in ["bigint", *OUTCOME_TYPES])
-    names = ", ".join(quote(column) for column in ["id", *columns])
+    assignments, arrays, names, params, array_params = [], ["%s::bigint[]"], [quote("id")], [], []
+    for name, kind in zip(OUTCOME_FIELDS, OUTCOME_TYPES, strict=True):
+        field = Instalment._meta.get_field(name)
+        column = quote(field.column)
+        values = [getattr(instalment, field.attname) for instalment in instalments]
+        if all(value == values[0] for value in values):
+            assignments.append(f"{column} = %s::{kind}")
+            params.append(field.get_db_prep_save(values[0], connection))
+        else:
+            assignments.append(f"{column} = v.{column}")
+            arrays.append(f"%s::{kind}[]")
+            names.append(column)
+            array_params.append([field.get_db_prep_save(value, connection) for value in values])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(Instalment._meta.db_table)} AS i SET {assignments} "
-            f"FROM unnest({arrays}) AS v({names}) WHERE i.{quote('id')} = v.{quote('id')}",
-            [[instalment.pk for instalment in instalments], *values],
+            f"UPDATE {quote(Instalment._meta.db_table)} AS i SET {', '.join(assignments)} "
+            f"FROM unnest({', '.join(arrays)}) AS v({', '.join(names)}) WHERE i.{quote('id')} = v.{quote('id')}",
+            [*params, [instalment.pk for instalment in instalments], *array_params],
         )
 
 

@@ -3,10 +3,13 @@
 from datetime import date
 
 import pytest
+from moneyed import Money
 
 from grants.holds import HoldReason
 from grants.models import HoldCode, Instalment, InstalmentStatus
 from grants.services import Outcome, disbursements_post_due, grant_holds_release, instalments_hold, instalments_record
+from ledger.models import TransactionKind
+from ledger.services import Line, transaction_post
 
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +44,23 @@ def test_each_outcome_is_written_with_a_history_row_naming_who(make_grant, admin
     assert (second.status, second.hold_code, second.hold_reason, second.failure_reason) == (
         InstalmentStatus.HELD, HoldCode.STAFF, "Rapport en retard", ""
     )
+
+
+def test_a_payment_and_a_failure_recorded_together_keep_each_its_own_fields(make_grant, cash, party_account):
+    grant = make_grant()
+    first, second, third = grant.instalments.order_by("sequence")
+    payment = transaction_post(
+        lines=[Line(account=cash, amount=Money("-10.00", "CAD")), Line(account=party_account, amount=Money("10.00", "CAD"))],
+        date=date(2026, 1, 15),
+        kind=TransactionKind.DISBURSEMENT,
+        idempotency_key="test:payment",
+    ).transaction
+    instalments_record(outcomes=[(first, Outcome.paid(payment)), (second, Outcome.failed("Compte fermé"))])
+    rows = grant.instalments.order_by("sequence").values_list("status", "transaction", "failure_reason", "paid_at")
+    (paid, paid_txn, paid_failure, paid_at), failed, untouched = rows
+    assert (paid, paid_txn, paid_failure, paid_at is not None) == (InstalmentStatus.PAID, payment.pk, "", True)
+    assert failed == (InstalmentStatus.FAILED, None, "Compte fermé", None)
+    assert untouched == (InstalmentStatus.SCHEDULED, None, "", None)
 
 
 def test_releasing_a_grant_schedules_its_held_instalments_again(make_grant):
