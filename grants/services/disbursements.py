@@ -179,7 +179,7 @@ class DisbursementRun(DailyRun):
 
 
 def disbursements_post_due(
-    *, today: date, chunk_size: int = 500, posted_by: AbstractBaseUser | None = None
+    *, today: date, chunk_size: int = 1_000, posted_by: AbstractBaseUser | None = None
 ) -> DisbursementRun:
     """Pay every instalment due on or before ``today`` that is not paid, held or cancelled.
 
