@@ -5,9 +5,10 @@ commas, semicolons or tabs, in UTF-8 (with or without BOM), UTF-16 (Excel's
 "Unicode text") or Windows-1252, into a
 ``tablib.Dataset`` whose headers are normalised and whose empty lines are
 dropped; it remembers the line of the file each row came from, so that an
-error names the row the person sees in their spreadsheet. In a workbook,
-merged titles above the header are skipped; any other merged cell holding a
-value is refused, named, rather than read half.
+error names the row the person sees in their spreadsheet. Titles above the
+header (lines of one value, or merged across the columns in a workbook) are
+skipped; any other merged cell holding a value is refused, named, rather
+than read half.
 
 A base module of the app: it knows no domain app and never imports
 :mod:`spreadsheets.registry`, so every app's ``resources.py`` may build on it.
@@ -283,6 +284,20 @@ def _past_header_check(row: list[Any], width: int, line: int) -> None:
             )
 
 
+def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:
+    """The header is the first line of two values or more: the lines of one value above it are titles.
+
+    A report's title ("Dépenses de novembre 2025") or a note ("Préparé le
+    3 décembre") typed in A1 above the header, without merging, is read as
+    the merged titles are: skipped. A file of one column has its header on
+    its first line.
+    """
+    for index, (_number, row) in enumerate(numbered):
+        if sum(1 for cell in row if str(cell).strip()) > 1:
+            return index
+    return 0
+
+
 def table_read(data: bytes, filename: str = "") -> Table:
     """The rows of an XLSX or CSV file, with their line numbers; empty lines dropped."""
     size_check(data)
@@ -294,6 +309,7 @@ def table_read(data: bytes, filename: str = "") -> Table:
     numbered = [(number, row) for number, row in enumerate(rows, 1) if any(str(cell).strip() for cell in row)]
     if not numbered:
         raise ImportFileError(_("The file is empty: it has no header line."))
+    numbered = numbered[_header_index(numbered) :]
     header_line, header = numbered[0]
     headers = [header_normalise(cell) for cell in header]
     while headers and headers[-1] == "":

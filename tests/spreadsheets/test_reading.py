@@ -183,6 +183,32 @@ def test_a_title_merged_over_two_lines_is_skipped():
     assert table.dataset.headers[0] == "regroupement" and table.lines == [4]
 
 
+def test_titles_typed_above_the_header_without_merging_are_skipped():
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Dépenses de novembre 2025"
+    sheet["B2"] = "Préparé le 3 décembre par l’équipe des finances"
+    for values in (["regroupement", "payé par", "date", "montant", "devise"], ["Soirées", "Travail de rue", "2025-11-03", 120.5, "CAD"]):
+        sheet.append(values)
+    table = table_read(_workbook_bytes(book), "depenses.xlsx")
+    assert table.dataset.headers == ["regroupement", "paye par", "date", "montant", "devise"]
+    assert table.lines == [4]
+
+
+def test_a_title_line_of_a_csv_as_excel_saves_it_is_skipped():
+    data = "Dépenses de novembre 2025;;;;\r\n;;;;\r\nregroupement;payé par;date;montant;devise\r\nSoirées;Travail de rue;2025-11-03;120,50;CAD\r\n"
+    table = table_read(data.encode("cp1252"), "depenses.csv")
+    assert table.dataset.headers[:2] == ["regroupement", "paye par"]
+    assert table.lines == [4]
+    assert table.dataset[0][3] == "120,50"
+
+
+def test_a_file_of_one_column_keeps_its_first_line_as_header():
+    table = table_read("nom\r\nMaison des jeunes\r\nTravail de rue\r\n".encode(), "partenaires.csv")
+    assert table.dataset.headers == ["nom"]
+    assert table.lines == [2, 3]
+
+
 def test_a_header_cell_merged_over_two_columns_is_refused_naming_the_cells():
     book = Workbook()
     sheet = book.active
