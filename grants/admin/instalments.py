@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from grants.holds import hold_words
 from grants.models import Instalment, InstalmentStatus
@@ -32,9 +32,9 @@ class DueFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
         return [
-            ("30-jours", _("in the next 30 days")),
-            ("retenus", _("held")),
-            ("en-retard", _("overdue")),
+            ("30-jours", _("In the next 30 days")),
+            ("retenus", pgettext("instalments", "Held")),
+            ("en-retard", _("Overdue")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Instalment]) -> QuerySet[Instalment]:

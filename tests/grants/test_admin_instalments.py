@@ -50,6 +50,17 @@ def test_the_list_filters_what_is_due_soon_held_or_late(staff_client, schedule, 
     assert shown(response) == [schedule[index].pk for index in expected]
 
 
+@pytest.mark.parametrize(
+    ("language", "choices"),
+    [("fr-ca", ["Dans les 30 prochains jours", "Retenus", "En retard"]), ("en", ["In the next 30 days", "Held", "Overdue"])],
+)
+def test_the_due_filter_names_its_choices_as_the_others_do(staff_client, schedule, settings, language, choices):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = staff_client.get(reverse("admin:grants_instalment_changelist"))
+    [due] = [spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "echeance"]
+    assert [label for _value, label in due.lookup_choices] == choices
+
+
 def test_the_list_sorts_by_due_date_and_totals_the_filtered_rows(staff_client, schedule):
     Instalment.objects.filter(pk=schedule[0].pk).update(due_date=timezone.localdate() + timedelta(days=70))
     response = staff_client.get(reverse("admin:grants_instalment_changelist"))
