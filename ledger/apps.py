@@ -17,7 +17,9 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from ledger.dates import date_text_install
         from ledger.money import money_text_install
+        from ledger.words import person_text_install
 
         money_text_install()
         date_text_install()
+        person_text_install()
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="ledger_staff_groups")

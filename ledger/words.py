@@ -14,6 +14,19 @@ def person_words(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def person_text_install() -> None:
+    """Make ``str()`` of every user :func:`person_words`.
+
+    The admin writes the people of a row (prepared by, approved by, posted
+    by) and of its choice lists with ``str()``, which Django's user model
+    makes the username ("finances"); the history pages and the portal name
+    people. Called once, when the ledger app is ready.
+    """
+    from django.contrib.auth import get_user_model
+
+    get_user_model().__str__ = person_words
+
+
 def file_size_words(size: int) -> str:
     """``43213`` bytes as ``42,2 Ko`` in French (Django's French writes ``Kio``), ``42.2 KB`` in English."""
     if size < KILO:

@@ -28,3 +28,9 @@ def test_a_person_is_named_by_their_full_name_else_their_username():
     user_model = get_user_model()
     assert person_words(user_model(username="agagnon", first_name="Aline", last_name="Gagnon")) == "Aline Gagnon"
     assert person_words(user_model(username="agagnon")) == "agagnon"
+
+
+def test_every_user_reads_as_their_name_wherever_it_is_written_with_str():
+    user_model = get_user_model()
+    assert str(user_model(username="agagnon", first_name="Aline", last_name="Gagnon")) == "Aline Gagnon"
+    assert str(user_model(username="agagnon")) == "agagnon"

@@ -137,6 +137,15 @@ def test_an_allocation_page_shows_its_inputs_as_a_table_in_words(finance_client,
     assert "Cégep de Saint-Jérôme" in page
 
 
+def test_the_allocations_list_names_who_prepared_each_by_their_name(finance_client, joined, finance_user):
+    finance_user.first_name, finance_user.last_name = "Aline", "Gagnon"
+    finance_user.save(update_fields=["first_name", "last_name"])
+    allocation_compute(pool=joined, prepared_by=finance_user)
+    page = finance_client.get(reverse("admin:sharedcosts_allocation_changelist")).content.decode()
+    assert "field-prepared_by nowrap\">Aline Gagnon<" in page
+    assert finance_user.username not in re.sub(r"<[^>]*>", " ", page).split("Aline Gagnon", 1)[1]
+
+
 def test_an_expense_amount_is_typed_the_french_way_in_the_admin(finance_client, joined, parties):
     add = reverse("admin:sharedcosts_expense_add")
     assert 'inputmode="decimal"' in finance_client.get(add).content.decode()
