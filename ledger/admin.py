@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +15,7 @@ from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import french_order
 from ledger.errors import DomainError
 from ledger.forms import AdjustmentForm, AdjustmentLineFormSet
+from ledger.memo_words import transaction_line, transactions_memos
 from ledger.money import money_format
 from ledger.models import Account, Entry, FiscalPeriod, Membership, Party, Transaction, TransactionKind
 from ledger.notifications import admin as notifications_admin  # noqa: F401  (registers its screens)
@@ -131,11 +133,26 @@ class EntryInline(ReadOnlyInline):
         return False
 
 
+class TransactionChangeList(ChangeList):
+    """A page of transactions, each with its line in the reader's language, written for the whole page at once."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        memos = transactions_memos(transactions=self.result_list)
+        for txn in self.result_list:
+            txn.line_in_words = transaction_line(txn, memos)
+
+
 @admin.register(Transaction)
 class TransactionAdmin(admin.ModelAdmin):
-    """Posted transactions are read-only; they are corrected by a reversal."""
+    """Posted transactions are read-only; they are corrected by a reversal.
 
-    list_display = ["id", "date", "kind", "memo", "period", "posted_by", "reverses"]
+    A transaction's line is shown in the reader's language (:mod:`ledger.memo_words`),
+    whoever posted it; search still reads the stored memo.
+    """
+
+    list_display = ["id", "date", "kind", "line", "period", "posted_by", "reverses"]
     list_filter = ["kind", "period"]
     date_hierarchy = "date"
     search_fields = ["memo", "idempotency_key", "entries__account__code", "entries__account__party__name"]
@@ -144,7 +161,7 @@ class TransactionAdmin(admin.ModelAdmin):
         "date",
         "period",
         "kind",
-        "memo",
+        "line",
         "posted_at",
         "posted_by",
         "reverses",
@@ -163,6 +180,15 @@ class TransactionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
         return False
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
+        return TransactionChangeList
+
+    @admin.display(description=gettext_lazy("memo"))
+    def line(self, txn: Transaction) -> str:
+        """Written for the whole page on the list (:class:`TransactionChangeList`), for itself on its own page."""
+        written = getattr(txn, "line_in_words", None)
+        return written if written is not None else transaction_line(txn, transactions_memos(transactions=[txn]))
 
     def get_urls(self):
         return [

@@ -11,6 +11,7 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -42,6 +43,7 @@ from sharedcosts.models import (
     Participation,
     PoolKind,
 )
+from sharedcosts.selectors import param_named, rule_params_in_words
 from sharedcosts.services import expenses_record, means_record, means_refusals
 from sharedcosts.services.expenses import EXPENSE_CURRENCY_REFUSAL, IN_KIND_CURRENCY_REFUSAL
 from sharedcosts.services.pools import pool_currency_refusal
@@ -55,6 +57,18 @@ def _pool() -> LookupWidget:
     return LookupWidget(CostPool, "name", what=_("cost pool"))
 
 
+class RuleParamsWidget(JSONWidget):
+    """A pool's rule parameters: the file keeps the JSON the import reads, the preview names them in words.
+
+    ``{"base_fraction": "0.5"}`` is shown ``part fixe répartie à parts égales : 50 %``
+    (:func:`sharedcosts.selectors.rule_params_in_words`, as on an allocation's page).
+    """
+
+    def shown(self, value: Any, obj: CostPool | None = None) -> str:
+        currency = str(obj.budgeted_cost_currency) if obj is not None else settings.DEFAULT_CURRENCY
+        return "; ".join(param_named(name, text) for name, text in rule_params_in_words(params=value or {}, currency=currency))
+
+
 class CostPoolResource(SpreadsheetResource):
     name = column("name", "nom")
     kind = column("kind", "type", ChoiceWidget(PoolKind))
@@ -65,7 +79,7 @@ class CostPoolResource(SpreadsheetResource):
     measure = column("measure", "mesure", ChoiceWidget(Measure))
     measure_name = column("measure_name", "nom de la mesure")
     rule = column("rule", "règle", ChoiceWidget(RULE_CHOICES))
-    rule_params = column("rule_params", "paramètres", JSONWidget())
+    rule_params = column("rule_params", "paramètres", RuleParamsWidget())
     tolerance_low = column("tolerance_low", "effort minimal", DecimalWidget())
     tolerance_high = column("tolerance_high", "effort maximal", DecimalWidget())
     required_columns = ("nom", "type", "coût budgété", "début", "fin")

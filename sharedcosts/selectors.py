@@ -5,14 +5,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.numbers import format_percent
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from moneyed import Money
 
 from ledger.models import FiscalPeriod, Party
-from ledger.money import money_format
+from ledger.money import money_format, reader_locale
 from ledger.selectors import balances_by_code
 from sharedcosts.models import RULE_LABELS, RULE_PARAM_LABELS, Allocation, CostPool, Measure, Participation
 from sharedcosts.settlement import settle
@@ -171,19 +173,51 @@ class AllocationInputs:
     rows: list[InputRow]
 
 
-def _param_text(name: str, value: Any, currency: str, parties: dict[int, Party]) -> str:
+def param_named(name: str, value: str) -> str:
+    """``seuil de capacité : 100 000,00`` in French, ``threshold of means: 100,000.00`` in English."""
+    return _("%(name)s: %(value)s") % {"name": name, "value": value}
+
+
+def _party_named(key: Any, parties: Mapping[int, Party]) -> str:
+    return parties[int(key)].name if str(key).isdigit() and int(key) in parties else str(key)
+
+
+def _param_text(name: str, value: Any, currency: str, parties: Mapping[int, Party]) -> str:
+    """A parameter's value as the reader writes it: ``50 %``, ``100 000,00``, ``1 200,00 $``; as written if not a number."""
     if isinstance(value, dict):
         return "; ".join(
-            f"{parties[int(key)].name if int(key) in parties else key}\xa0: {_param_text(name, item, currency, parties)}"
-            for key, item in value.items()
+            param_named(_party_named(key, parties), _param_text(name, item, currency, parties)) for key, item in value.items()
         )
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
     if name == "base_fraction":
-        return f"{number_format(Decimal(str(value)) * 100, 0)}\xa0%"
+        return format_percent(number, locale=reader_locale(), decimal_quantization=False)
     if name == "percentages":
-        return f"{number_format(Decimal(str(value)), 2)}\xa0%"
+        return format_percent(number / 100, locale=reader_locale(), decimal_quantization=False)
     if name == "amounts":
-        return money_format(Money(str(value), currency))
-    return number_format(Decimal(str(value)), 2)
+        return money_format(Money(number, currency))
+    return number_format(number, 2, force_grouping=True)
+
+
+def rule_params_in_words(
+    *, params: Mapping[str, Any], currency: str, parties: Mapping[int, Party] | None = None
+) -> list[tuple[str, str]]:
+    """Each of a rule's parameters named in words, with its value as the reader writes it.
+
+    ``{"base_fraction": "0.5"}`` is ``[("part fixe répartie à parts égales", "50 %")]`` in
+    French. A fixed rule's parameters name each party by its id: read by its
+    name from ``parties``, else in one query (none for the other rules).
+    """
+    if parties is None:
+        ids = {int(key) for value in params.values() if isinstance(value, dict) for key in value if str(key).isdigit()}
+        parties = Party.objects.in_bulk(ids) if ids else {}
+    return [
+        (str(RULE_PARAM_LABELS.get(name, name)), _param_text(name, value, currency, parties)) for name, value in params.items()
+    ]
 
 
 def allocation_inputs(*, allocation: Allocation) -> AllocationInputs:
@@ -200,10 +234,7 @@ def allocation_inputs(*, allocation: Allocation) -> AllocationInputs:
 
     return AllocationInputs(
         rule=str(RULE_LABELS.get(inputs.get("rule"), inputs.get("rule", ""))),
-        params=[
-            (str(RULE_PARAM_LABELS.get(name, name)), _param_text(name, value, currency, parties))
-            for name, value in (inputs.get("params") or {}).items()
-        ],
+        params=rule_params_in_words(params=inputs.get("params") or {}, currency=currency, parties=parties),
         total=Money(inputs.get("total", "0"), currency),
         start_date=date.fromisoformat(inputs["start_date"]) if inputs.get("start_date") else allocation.pool.start_date,
         measure=str(dict(Measure.choices).get(inputs.get("measure"), inputs.get("measure", ""))),

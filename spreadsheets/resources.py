@@ -235,8 +235,9 @@ class BulkSpreadsheetResource(SpreadsheetResource):
 
 
 def _shown(field: Field, instance: Any) -> str:
+    """The value as its widget says it to a person (``shown(value, obj=instance)``), else as the file keeps it."""
     shown = getattr(field.widget, "shown", None)
-    return shown(field.get_value(instance)) if shown is not None else str(field.export(instance))
+    return shown(field.get_value(instance), obj=instance) if shown is not None else str(field.export(instance))
 
 
 def _stored_values(instance: Any) -> list[Any]:

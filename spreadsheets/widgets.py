@@ -209,7 +209,7 @@ class ChoiceWidget(widgets.Widget):
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else str(value)
 
-    def shown(self, value: Any) -> str:
+    def shown(self, value: Any, obj: Any = None) -> str:
         """The choice's label in the reader's language, for the admin's preview; the file keeps the code it reads back."""
         if value is None or value == "":
             return ""
@@ -233,7 +233,7 @@ class BooleanWidget(widgets.Widget):
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "oui" if value else "non"
 
-    def shown(self, value: Any) -> str:
+    def shown(self, value: Any, obj: Any = None) -> str:
         """``oui`` or ``non`` in French, ``yes`` or ``no`` in English, for the admin's preview."""
         return _("yes") if value else _("no")
 

@@ -31,10 +31,10 @@ from grants.models import (
 )
 from grants.selectors import amounts_of, programmes_with_amounts
 from ledger.dates import add_months
+from ledger.memo_words import transaction_line, transactions_memos
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
 from ledger.selectors import balances_by_code
-from portal.statement_words import memos_in_words
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
 from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
@@ -251,8 +251,8 @@ def _positions(pools: list[CostPool]) -> dict[int, list[tuple[Party, Money]]]:
 def _latest(currency: str) -> list[tuple[Transaction, str, Money]]:
     """The latest postings in the currency, each with its line in the reader's language and the money it moved.
 
-    The line is the statement's (:func:`portal.statement_words.memos_in_words`),
-    else the stored memo, else the kind; the money is the sum of the positive entries.
+    The line is the statement's (:func:`ledger.memo_words.transaction_line`): written by the app that
+    posted it, else the stored memo, else the kind; the money is the sum of the positive entries.
     """
     moved = Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__amount_currency=currency))
     transactions = (
@@ -261,11 +261,8 @@ def _latest(currency: str) -> list[tuple[Transaction, str, Money]]:
         .order_by("-posted_at", "-id")[:LATEST_POSTINGS]
     )
     transactions = list(transactions)
-    memos = memos_in_words(transaction_ids=[txn.pk for txn in transactions])
-    return [
-        (txn, memos.get(txn.pk) or txn.memo or txn.get_kind_display(), Money(txn.moved or 0, currency))
-        for txn in transactions
-    ]
+    memos = transactions_memos(transactions=transactions)
+    return [(txn, transaction_line(txn, memos), Money(txn.moved or 0, currency)) for txn in transactions]
 
 
 def _approvals(user: AbstractBaseUser) -> Approvals:

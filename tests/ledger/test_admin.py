@@ -1,12 +1,20 @@
+import html
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from moneyed import Money
 
 from ledger.models import FiscalPeriod, Transaction, TransactionKind
-from ledger.services import Line, transaction_post
+from ledger.services import Line, transaction_post, transaction_reverse
+from sharedcosts.models import Expense
+from sharedcosts.services import expense_post
+
+from .conftest import A
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +131,75 @@ def test_an_account_with_entries_shows_its_party_type_and_currency_read_only(sta
     page = staff_client.get(reverse("admin:ledger_account_change", args=[party_account.pk])).content.decode()
     assert 'name="type"' not in page and 'name="party"' not in page and 'name="currency"' not in page
     assert 'name="name"' in page
+
+
+LINES = {
+    "fr-ca": [
+        "Versement 1 de la subvention Soirées 16-25 ans",
+        f"Loyer, payé par {A} pour Locaux partagés",
+        f"Contrepassation\xa0: Loyer, payé par {A} pour Locaux partagés",
+        "Correction saisie à la main",
+        "Ajustement",
+    ],
+    "en": [
+        "Instalment 1 of the grant Soirées 16-25 ans",
+        f"Loyer, paid by {A} for Locaux partagés",
+        f"Reversal: Loyer, paid by {A} for Locaux partagés",
+        "Correction saisie à la main",
+        "Adjustment",
+    ],
+}
+
+
+def transaction_lines(page: str) -> list[str]:
+    return [html.unescape(cell) for cell in re.findall(r'<td class="field-line">(.*?)</td>', page)]
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_the_transaction_list_writes_each_line_in_the_readers_language(staff_client, settings, movements, language):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = staff_client.get(reverse("admin:ledger_transaction_changelist")).content.decode()
+    assert [line for line in transaction_lines(page) if line in LINES[language]] == LINES[language][::-1]
+
+
+def test_an_english_reader_sees_no_memo_stored_in_french(staff_client, settings, movements):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_changelist")).content.decode()
+    assert "payé par" not in page and "Versement" not in page and "Contrepassation" not in page
+
+
+@pytest.mark.parametrize(("language", "line"), [("fr-ca", LINES["fr-ca"][2]), ("en", LINES["en"][2])])
+def test_a_transactions_page_writes_its_line_in_the_readers_language(staff_client, settings, movements, language, line):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = staff_client.get(reverse("admin:ledger_transaction_change", args=[movements["reversal"].pk])).content.decode()
+    assert f'<div class="readonly">{html.escape(line, quote=False)}</div>' in page
+
+
+def test_the_search_still_reads_the_stored_memo(staff_client, settings, movements):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_changelist"), {"q": "payé par"}).content.decode()
+    assert transaction_lines(page) == [LINES["en"][1]]
+
+
+def test_a_page_of_transactions_is_written_in_a_fixed_number_of_queries(
+    staff_client, settings, movements, party, pool, finance_user, administrator
+):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = staff_client.get(reverse("admin:ledger_transaction_changelist")).content.decode()
+        assert f"Reversal: Loyer, paid by {A} for Locaux partagés" in transaction_lines(page)
+        return len(queries)
+
+    few = page_queries()
+    for day in range(4, 14):
+        expense = expense_post(
+            expense=Expense.objects.create(
+                pool=pool, payer=party, vendor=f"Traiteur {day}", date=date(2025, 6, day), amount=Money("10.00", "CAD")
+            ),
+            posted_by=finance_user,
+        )
+        transaction_reverse(original=expense.transaction, date=date(2025, 6, day), posted_by=administrator)
+    assert page_queries() == few
+    assert Transaction.objects.count() > 25

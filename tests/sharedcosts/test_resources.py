@@ -1,3 +1,5 @@
+import pytest
+
 from spreadsheets.registry import IMPORTABLE
 from spreadsheets.runs import file_export, file_import
 
@@ -298,3 +300,101 @@ def test_means_the_service_would_refuse_are_refused_on_their_line_and_column(par
         (5, "source", "Indiquez d’où vient ce chiffre."),
     ]
     assert not MeansDeclaration.objects.exists() and not MeansDeclaration.history.exists()
+
+
+POOLS = "/admin/sharedcosts/costpool/"
+POOL_HEADER = "nom;type;coût budgété;devise;début;fin;règle;paramètres\n"
+
+
+def _pool_rows(party, other_party) -> bytes:
+    def row(name: str, currency: str, rule: str, params: str) -> str:
+        return f'{name};premises;36 000,00;{currency};2025-04-01;2026-03-31;{rule};"{params.replace(chr(34), chr(34) * 2)}"\n'
+
+    return (
+        POOL_HEADER
+        + row("Local A", "CAD", "base_plus_proportional", '{"base_fraction": "0.25"}')
+        + row("Local B", "CAD", "progressive", '{"threshold": "100000"}')
+        + row("Local C", "CAD", "fixed", f'{{"percentages": {{"{party.pk}": "40", "{other_party.pk}": "60"}}}}')
+        + row("Local D", "USD", "fixed", f'{{"amounts": {{"{party.pk}": "1200"}}}}')
+        + row("Local E", "CAD", "equal", "")
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "change"),
+    [
+        (
+            "fr-ca",
+            [
+                "part fixe répartie à parts égales\xa0: 25\xa0%",
+                "seuil de capacité\xa0: 100\xa0000,00",
+                "pourcentage de chaque partenaire\xa0: Maison des jeunes de Saint-Jérôme\xa0: 40\xa0%; "
+                "Travail de rue Laurentides\xa0: 60\xa0%",
+                "montant convenu de chaque partenaire\xa0: Maison des jeunes de Saint-Jérôme\xa0: 1\xa0200,00\xa0$\xa0US",
+                "",
+            ],
+            ("part fixe répartie à parts égales\xa0: 50\xa0%", "part fixe répartie à parts égales\xa0: 25\xa0%"),
+        ),
+        (
+            "en",
+            [
+                "fixed part shared equally: 25%",
+                "threshold of means: 100,000.00",
+                "percentage of each party: Maison des jeunes de Saint-Jérôme: 40%; Travail de rue Laurentides: 60%",
+                "agreed amount of each party: Maison des jeunes de Saint-Jérôme: US$1,200.00",
+                "",
+            ],
+            ("fixed part shared equally: 50%", "fixed part shared equally: 25%"),
+        ),
+    ],
+)
+def test_the_pools_preview_names_the_rule_parameters_in_words_and_the_file_keeps_its_json(
+    admin_client, settings, party, other_party, language, shown, change
+):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from moneyed import Money
+
+    from sharedcosts.models import CostPool
+
+    CostPool.objects.create(
+        name="Local A", kind="premises", budgeted_cost=Money("36000.00", "CAD"), start_date=date(2025, 4, 1),
+        end_date=date(2026, 3, 31), rule="base_plus_proportional", rule_params={"base_fraction": "0.5"},
+    )
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    upload = SimpleUploadedFile("regroupements.csv", _pool_rows(party, other_party), "text/csv")
+    response = admin_client.post(POOLS + "import/", {"resource": "0", "import_file": upload})
+    preview = response.context["report"].preview
+    assert [row.values["paramètres"] for row in preview] == shown
+    assert preview[0].changes == {"paramètres": change}
+    page = response.content.decode()
+    assert "{&quot;" not in page and '{"' not in page and "base_fraction" not in page
+    response = admin_client.post(POOLS + "process_import/", response.context["confirm_form"].initial)
+    assert response.status_code == 302
+    assert [pool.rule_params for pool in CostPool.objects.order_by("name")] == [
+        {"base_fraction": "0.25"},
+        {"threshold": "100000"},
+        {"percentages": {str(party.pk): "40", str(other_party.pk): "60"}},
+        {"amounts": {str(party.pk): "1200"}},
+        {},
+    ]
+
+
+def test_an_export_of_pools_writes_their_parameters_as_the_json_the_import_reads(db, administrator, party, other_party):
+    from sharedcosts.models import CostPool
+
+    file_import(IMPORTABLE["regroupements"](), _pool_rows(party, other_party), dry_run=False, user=administrator)
+    exported = file_export(IMPORTABLE["regroupements"]()).decode("utf-8-sig").splitlines()
+    assert [line.rsplit(";", 3)[1] for line in exported] == [
+        "paramètres",
+        '"{""base_fraction"": ""0.25""}"',
+        '"{""threshold"": ""100000""}"',
+        f'"{{""percentages"": {{""{party.pk}"": ""40"", ""{other_party.pk}"": ""60""}}}}"',
+        f'"{{""amounts"": {{""{party.pk}"": ""1200""}}}}"',
+        "",
+    ]
+    stored = list(CostPool.objects.order_by("name").values_list("rule_params", flat=True))
+    again = file_import(IMPORTABLE["regroupements"](), "\n".join(exported).encode(), dry_run=False, user=administrator)
+    assert (again.skipped, again.created, again.updated) == (5, 0, 0)
+    assert list(CostPool.objects.order_by("name").values_list("rule_params", flat=True)) == stored

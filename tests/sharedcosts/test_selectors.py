@@ -2,12 +2,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from moneyed import Money
 
 from sharedcosts.models import CostPool, Expense, Participation, PoolKind
 from sharedcosts.selectors import (
     allocation_fairness,
     pool_balances,
+    rule_params_in_words,
     settlement_plan,
     settlement_plan_for_year,
     year_balances,
@@ -145,3 +147,47 @@ def test_year_plan_takes_few_queries(joined, second_pool, parties, finance_user,
     post(second_pool, finance_user, administrator)
     with django_assert_max_num_queries(2):
         settlement_plan_for_year(start_year=2025)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "fr-ca",
+            [
+                ("part fixe répartie à parts égales", "12,5\xa0%"),
+                ("seuil de capacité", "1\xa0250\xa0000,00"),
+                ("montant convenu de chaque partenaire", "Maison des jeunes de Saint-Jérôme\xa0: 1\xa0200,00\xa0$; 999\xa0: 5,00\xa0$"),
+                ("pourcentage de chaque partenaire", "Maison des jeunes de Saint-Jérôme\xa0: 40\xa0%"),
+                ("usage", "beaucoup"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("fixed part shared equally", "12.5%"),
+                ("threshold of means", "1,250,000.00"),
+                ("agreed amount of each party", "Maison des jeunes de Saint-Jérôme: $1,200.00; 999: $5.00"),
+                ("percentage of each party", "Maison des jeunes de Saint-Jérôme: 40%"),
+                ("usage", "beaucoup"),
+            ],
+        ),
+    ],
+)
+def test_rule_parameters_are_named_in_words_and_written_as_the_reader_writes_numbers(
+    party, django_assert_num_queries, language, words
+):
+    params = {
+        "base_fraction": "0.125",
+        "threshold": "1250000",
+        "amounts": {str(party.pk): "1200", "999": "5"},
+        "percentages": {str(party.pk): "40"},
+        "usage": "beaucoup",
+    }
+    with translation.override(language), django_assert_num_queries(1):
+        assert rule_params_in_words(params=params, currency="CAD") == words
+
+
+def test_rule_parameters_without_parties_ask_nothing(django_assert_num_queries):
+    with translation.override("fr-ca"), django_assert_num_queries(0):
+        assert rule_params_in_words(params={"threshold": "100000"}, currency="CAD") == [("seuil de capacité", "100\xa0000,00")]
