@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from grants.holds import hold_words
@@ -108,7 +109,7 @@ class ProgrammeWidget(LookupWidget):
 class GrantResource(SpreadsheetResource):
     programme = column("programme", "programme", ProgrammeWidget(FundingProgramme, "name"))
     fiscal_year = column("programme__fiscal_year", "exercice", readonly=True)
-    party = column("party", "partenaire", LookupWidget(Party, "name", what=_("party")))
+    party = column("party", "partenaire", LookupWidget(Party, "name", what=gettext_lazy("party")))
     title = column("title", "titre")
     purpose = column("purpose", "objet", ChoiceWidget(GrantPurpose))
     amount = column("amount", "montant", MoneyAmountWidget())

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ledger.models import Entry, Membership, MembershipRole, Party, PartyKind, Sector
 from spreadsheets.resources import SpreadsheetResource, column
@@ -48,8 +49,8 @@ class PartyResource(SpreadsheetResource):
 
 
 class MembershipResource(SpreadsheetResource):
-    user = column("user", "utilisateur", LookupWidget(get_user_model(), "username", what=_("user")))
-    party = column("party", "partenaire", LookupWidget(Party, "name", what=_("party")))
+    user = column("user", "utilisateur", LookupWidget(get_user_model(), "username", what=gettext_lazy("user")))
+    party = column("party", "partenaire", LookupWidget(Party, "name", what=gettext_lazy("party")))
     role = column("role", "rôle", ChoiceWidget(MembershipRole))
     required_columns = ("utilisateur", "partenaire")
     example = {"utilisateur": "julie", "partenaire": "Maison des jeunes de Saint-Jérôme", "rôle": "member"}

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from ledger.models import Party
@@ -50,11 +51,11 @@ from sharedcosts.services.pools import pool_currency_refusal
 
 
 def _party() -> LookupWidget:
-    return LookupWidget(Party, "name", what=_("party"))
+    return LookupWidget(Party, "name", what=gettext_lazy("party"))
 
 
 def _pool() -> LookupWidget:
-    return LookupWidget(CostPool, "name", what=_("cost pool"))
+    return LookupWidget(CostPool, "name", what=gettext_lazy("cost pool"))
 
 
 class RuleParamsWidget(JSONWidget):
@@ -62,7 +63,30 @@ class RuleParamsWidget(JSONWidget):
 
     ``{"base_fraction": "0.5"}`` is shown ``part fixe répartie à parts égales : 50 %``
     (:func:`sharedcosts.selectors.rule_params_in_words`, as on an allocation's page).
+    The parameters given per party (a fixed rule's amounts or percentages,
+    floors, caps) are kept by party id, but the file names the parties: an id
+    would name another partner, or none, in another database.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parties = _party()
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> dict:
+        params = super().clean(value, row, **kwargs)
+        return {
+            name: {str(self.parties.clean(party).pk): figure for party, figure in given.items()} if isinstance(given, dict) else given
+            for name, given in params.items()
+        }
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        ids = {int(key) for given in (value or {}).values() if isinstance(given, dict) for key in given if str(key).isdigit()}
+        names = {str(pk): party.name for pk, party in Party.objects.in_bulk(ids).items()} if ids else {}
+        named = {
+            name: {names.get(str(key), key): figure for key, figure in given.items()} if isinstance(given, dict) else given
+            for name, given in (value or {}).items()
+        }
+        return super().render(named, obj, **kwargs)
 
     def shown(self, value: Any, obj: CostPool | None = None) -> str:
         currency = str(obj.budgeted_cost_currency) if obj is not None else settings.DEFAULT_CURRENCY

@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import widgets
 
@@ -323,7 +324,9 @@ class LookupWidget(widgets.ForeignKeyWidget):
             found = self.model._default_manager.filter(**{f"{self.field}__iexact": text}).first()
             if found is None:
                 raise ValueError(
-                    _("Unknown %(what)s “%(value)s”.") % {"what": self.what or self.model._meta.verbose_name, "value": text}
+                    capfirst(
+                        _("Unknown %(what)s “%(value)s”.") % {"what": self.what or self.model._meta.verbose_name, "value": text}
+                    )
                 )
             self._table()[_folded(text)] = found
         return found

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from spreadsheets.registry import IMPORTABLE
 from spreadsheets.runs import file_export, file_import
@@ -314,8 +315,8 @@ def _pool_rows(party, other_party) -> bytes:
         POOL_HEADER
         + row("Local A", "CAD", "base_plus_proportional", '{"base_fraction": "0.25"}')
         + row("Local B", "CAD", "progressive", '{"threshold": "100000"}')
-        + row("Local C", "CAD", "fixed", f'{{"percentages": {{"{party.pk}": "40", "{other_party.pk}": "60"}}}}')
-        + row("Local D", "USD", "fixed", f'{{"amounts": {{"{party.pk}": "1200"}}}}')
+        + row("Local C", "CAD", "fixed", f'{{"percentages": {{"{party.name}": "40", "{other_party.name}": "60"}}}}')
+        + row("Local D", "USD", "fixed", f'{{"amounts": {{"{party.name}": "1200"}}}}')
         + row("Local E", "CAD", "equal", "")
     ).encode()
 
@@ -381,7 +382,9 @@ def test_the_pools_preview_names_the_rule_parameters_in_words_and_the_file_keeps
     ]
 
 
-def test_an_export_of_pools_writes_their_parameters_as_the_json_the_import_reads(db, administrator, party, other_party):
+def test_an_export_of_pools_writes_their_parameters_as_the_json_the_import_reads_naming_the_parties(
+    db, administrator, party, other_party
+):
     from sharedcosts.models import CostPool
 
     file_import(IMPORTABLE["regroupements"](), _pool_rows(party, other_party), dry_run=False, user=administrator)
@@ -390,11 +393,23 @@ def test_an_export_of_pools_writes_their_parameters_as_the_json_the_import_reads
         "paramètres",
         '"{""base_fraction"": ""0.25""}"',
         '"{""threshold"": ""100000""}"',
-        f'"{{""percentages"": {{""{party.pk}"": ""40"", ""{other_party.pk}"": ""60""}}}}"',
-        f'"{{""amounts"": {{""{party.pk}"": ""1200""}}}}"',
+        '"{""percentages"": {""Maison des jeunes de Saint-Jérôme"": ""40"", ""Travail de rue Laurentides"": ""60""}}"',
+        '"{""amounts"": {""Maison des jeunes de Saint-Jérôme"": ""1200""}}"',
         "",
     ]
     stored = list(CostPool.objects.order_by("name").values_list("rule_params", flat=True))
     again = file_import(IMPORTABLE["regroupements"](), "\n".join(exported).encode(), dry_run=False, user=administrator)
     assert (again.skipped, again.created, again.updated) == (5, 0, 0)
     assert list(CostPool.objects.order_by("name").values_list("rule_params", flat=True)) == stored
+
+
+def test_a_pool_parameter_naming_an_unknown_party_is_refused_on_its_line_and_nothing_is_written(db, administrator, party):
+    from sharedcosts.models import CostPool
+
+    rows = POOL_HEADER + 'Local C;premises;36 000,00;CAD;2025-04-01;2026-03-31;fixed;"{""percentages"": {""12"": ""100""}}"\n'
+    with translation.override("fr-ca"):
+        result = file_import(IMPORTABLE["regroupements"](), rows.encode(), dry_run=False, user=administrator)
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (2, "paramètres", "Partenaire inconnu\xa0: «\xa012\xa0»."),
+    ]
+    assert not CostPool.objects.exists()

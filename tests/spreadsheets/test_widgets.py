@@ -3,15 +3,17 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
-from ledger.models import PartyKind, Sector
+from ledger.models import Party, PartyKind, Sector
 from spreadsheets.widgets import (
     BooleanWidget,
     ChoiceWidget,
     CurrencyWidget,
     DateWidget,
     DecimalWidget,
+    LookupWidget,
     MoneyAmountWidget,
     TextWidget,
     amount_sign_split,
@@ -160,3 +162,15 @@ def test_a_currency_that_contradicts_the_amounts_sign_is_refused(amount, currenc
     row = {"montant": amount, "devise": currency}
     with pytest.raises(ValueError, match="1 234,56|CA\\$ 12"):
         CurrencyWidget(amount_column="montant").clean(currency, row=row)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr-ca", "Partenaire inconnu\xa0: «\xa0Personne\xa0»."), ("en", "Unknown party “Personne”.")],
+)
+def test_an_unknown_name_is_refused_in_a_sentence_of_the_reader_s_language(language, message):
+    widget = LookupWidget(Party, "name", what=gettext_lazy("party"))
+    with translation.override(language), pytest.raises(ValueError) as refused:
+        widget.clean("Personne")
+    assert str(refused.value) == message
