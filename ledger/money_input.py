@@ -25,73 +25,84 @@ from ledger.money import reader_locale
 
 SPACES = " \u00a0\u202f"
 MINUS_SIGNS = "-\u2212"
+# The sign a reader may write around each kind of number: it is dropped, the field knows its unit.
+UNIT_SIGNS = {"amount": "$", "percentage": "%", "number": ""}
 _GROUPS = re.compile(r"^\d{1,3}(?:[,]\d{3})+$")
 _DIGITS = re.compile(r"^\d+$")
 _FRENCH_CENTS = re.compile(r",\d{1,2}$")
+_NUMBER_CHARACTERS = re.compile(f"^[\\d,.+{re.escape(SPACES + MINUS_SIGNS)}]*$")
 
 
-def _refuse(text: str, code: str) -> ValidationError:
+def _refuse(text: str, code: str, kind: str) -> ValidationError:
+    not_a_number = {
+        "amount": _("“%(text)s” is not an amount: write it as 1,450.50."),
+        "percentage": _("“%(text)s” is not a percentage: write it as 12.5."),
+        "number": _("“%(text)s” is not a number: write it as 1,450.50."),
+    }
     messages = {
         "ambiguous": _("“%(text)s” could be read two ways: write the cents after a comma (1 450,50) or leave them out."),
         "ambiguous_en": _("“%(text)s” could be read two ways: write 1,450.50 or 1450.50."),
         "too_many_decimals": _("“%(text)s” has more than two digits after the decimal mark."),
-        "grouping": _("“%(text)s” groups its digits oddly: group thousands by three, as in 1 450 000."),
-        "not_a_number": _("“%(text)s” is not an amount: write it as 1 450,50."),
+        "grouping": _("“%(text)s” groups its digits oddly: group thousands by three, as in 1,450,000."),
+        "not_a_number": not_a_number[kind],
     }
     return ValidationError(messages[code], code=code, params={"text": text})
 
 
-def _whole_part(text: str, original: str) -> str:
+def _whole_part(text: str, original: str, kind: str) -> str:
     """The digits of the part before the decimal mark, spaces and (English) commas grouping thousands."""
     groups = re.split(f"[{SPACES}]+", text)
     if len(groups) > 1 and (
         not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])
     ):
-        raise _refuse(original, "grouping")
+        raise _refuse(original, "grouping", kind)
     digits = "".join(groups)
     if "," in digits:
         if not _GROUPS.match(digits):
-            raise _refuse(original, "grouping")
+            raise _refuse(original, "grouping", kind)
         digits = digits.replace(",", "")
     if not _DIGITS.match(digits):
-        raise _refuse(original, "not_a_number")
+        raise _refuse(original, "not_a_number", kind)
     return digits
 
 
-def amount_parse(*, text: str, language: str | None = None) -> Decimal:
-    """The amount ``text`` says, read the way a reader of ``language`` (the active one by default) writes it.
+def amount_parse(*, text: str, language: str | None = None, kind: str = "amount") -> Decimal:
+    """The number ``text`` says, read the way a reader of ``language`` (the active one by default) writes it.
 
-    A currency sign ($) around the amount is ignored; the currency is the field's.
+    ``kind`` (``amount``, ``percentage`` or ``number``) names what the field
+    holds, in the refusal and in the unit sign dropped around it: a currency
+    sign ($) for an amount, % for a percentage. Text with any other character
+    than digits, separators and signs is no number at all, whatever its digits.
     """
     original = text
-    text = text.strip(SPACES + "$").strip(SPACES)
-    negative = bool(text) and text[0] in MINUS_SIGNS
+    text = text.strip(SPACES + UNIT_SIGNS[kind]).strip(SPACES)
+    if not text or not _NUMBER_CHARACTERS.match(text):
+        raise _refuse(original, "not_a_number", kind)
+    negative = text[0] in MINUS_SIGNS
     if negative:
         text = text[1:].lstrip(SPACES)
-    if not text:
-        raise _refuse(original, "not_a_number")
     french = (language or get_language() or "fr").lower().startswith("fr")
     marks = [position for position, char in enumerate(text) if char in ",."]
     decimals = ""
     if french:
         if len(marks) > 1:
-            raise _refuse(original, "ambiguous")
+            raise _refuse(original, "ambiguous", kind)
         if marks:
             whole, decimals = text[: marks[0]], text[marks[0] + 1 :]
             if len(decimals) == 3 and _DIGITS.match(decimals):
-                raise _refuse(original, "ambiguous")
+                raise _refuse(original, "ambiguous", kind)
         else:
             whole = text
-        whole = _whole_part(whole, original) if whole else "0"
+        whole = _whole_part(whole, original, kind) if whole else "0"
     else:
         if text.count(".") > 1 or ("." in text and "," in text[text.index(".") :]) or _FRENCH_CENTS.search(text):
-            raise _refuse(original, "ambiguous_en")
+            raise _refuse(original, "ambiguous_en", kind)
         whole, _dot, decimals = text.partition(".")
-        whole = _whole_part(whole, original) if whole else "0"
+        whole = _whole_part(whole, original, kind) if whole else "0"
     if decimals and not _DIGITS.match(decimals):
-        raise _refuse(original, "not_a_number")
+        raise _refuse(original, "not_a_number", kind)
     if len(decimals) > 2:
-        raise _refuse(original, "too_many_decimals")
+        raise _refuse(original, "too_many_decimals", kind)
     amount = Decimal(f"{whole}.{decimals or '0'}")
     return -amount if negative else amount
 
@@ -117,13 +128,14 @@ class AmountField(forms.DecimalField):
     """A decimal amount typed the reader's way (:func:`amount_parse`); shown back as it was read."""
 
     widget = AmountInput
+    kind = "amount"
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
             return value
-        return amount_parse(text=str(value))
+        return amount_parse(text=str(value), kind=self.kind)
 
     def bound_data(self, data, initial):
         """What was typed, once read, so the page shows ``1 450,50`` for ``1450,50``; unreadable text as typed."""
@@ -135,6 +147,18 @@ class AmountField(forms.DecimalField):
     def widget_attrs(self, widget):
         # DecimalField would set step/min/max, attributes of a number input that a text input does not take.
         return forms.Field.widget_attrs(self, widget)
+
+
+class PercentageField(AmountField):
+    """A percentage typed the reader's way (``12,5`` or ``12,5 %`` in French); its refusals say "percentage"."""
+
+    kind = "percentage"
+
+
+class NumberField(AmountField):
+    """A plain decimal number typed the reader's way, no unit; its refusals say "number"."""
+
+    kind = "number"
 
 
 class MoneyFormField(DjangoMoneyFormField):

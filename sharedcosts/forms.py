@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ledger.errors import DomainError
 from ledger.models import Party
-from ledger.money_input import AmountField, MoneyFormField
+from ledger.money_input import AmountField, MoneyFormField, NumberField, PercentageField
 from sharedcosts.models import RULE_CHOICES, CostPool, Expense
 from sharedcosts.services import expense_check
 
@@ -52,7 +52,7 @@ class RuleParamsMixin:
         self.rule_parties = list(parties)
         fraction = params.get("base_fraction")
         self.fields["base_fraction"] = _marked(
-            AmountField(
+            PercentageField(
                 label=gettext_lazy("Fixed part shared equally (%)"),
                 help_text=gettext_lazy("The rest is shared in proportion to means."),
                 min_value=Decimal(0), max_value=HUNDRED, max_digits=5, decimal_places=2, required=False,
@@ -62,7 +62,7 @@ class RuleParamsMixin:
         )
         threshold = params.get("threshold")
         self.fields["threshold"] = _marked(
-            AmountField(
+            NumberField(
                 label=gettext_lazy("Threshold of means"),
                 help_text=gettext_lazy("Each party pays in proportion to its means above this threshold."),
                 min_value=Decimal(0), max_digits=14, decimal_places=2, required=False,
@@ -75,7 +75,7 @@ class RuleParamsMixin:
         for party in self.rule_parties:
             percentage = percentages.get(str(party.pk))
             self.fields[f"percentage_{party.pk}"] = _marked(
-                AmountField(
+                PercentageField(
                     label=_("Percentage of %(party)s") % {"party": party.name},
                     min_value=Decimal(0), max_value=HUNDRED, max_digits=5, decimal_places=2, required=False,
                     initial=None if percentage is None else Decimal(str(percentage)),
@@ -93,18 +93,24 @@ class RuleParamsMixin:
             )
         self.fields["rule"].widget.attrs.update(RULE_SELECT)
 
+    def _missing(self, name: str, message: str) -> bool:
+        """Whether the parameter ``name`` has no value; refused with ``message`` unless its field refused it already."""
+        if self.cleaned_data.get(name) is not None:
+            return False
+        if name not in self.errors:
+            self.add_error(name, message)
+        return True
+
     def rule_params_read(self) -> dict[str, Any]:
-        """The parameters of the chosen rule as the pool keeps them; a missing one refused on its field."""
+        """The parameters of the chosen rule as the pool keeps them; a missing one refused on its field, once."""
         cleaned = self.cleaned_data
         rule = cleaned.get("rule")
         if rule == "base_plus_proportional":
-            if cleaned.get("base_fraction") is None:
-                self.add_error("base_fraction", _("This rule needs the fixed part shared equally."))
+            if self._missing("base_fraction", _("This rule needs the fixed part shared equally.")):
                 return {}
             return {"base_fraction": _plain(cleaned["base_fraction"] / HUNDRED)}
         if rule == "progressive":
-            if cleaned.get("threshold") is None:
-                self.add_error("threshold", _("This rule needs a threshold of means."))
+            if self._missing("threshold", _("This rule needs a threshold of means.")):
                 return {}
             return {"threshold": _plain(cleaned["threshold"])}
         if rule == "fixed":

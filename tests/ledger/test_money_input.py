@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from moneyed import Money
 
-from ledger.money_input import AmountField, MoneyFormField, amount_parse
+from ledger.money_input import AmountField, MoneyFormField, NumberField, PercentageField, amount_parse
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,10 @@ def test_english_reads_commas_between_thousands_and_a_point_before_cents(text, a
         ("douze", "fr-ca", "not_a_number"),
         ("", "fr-ca", "not_a_number"),
         ("1e3", "en", "not_a_number"),
+        ("12,50 abc", "en", "not_a_number"),
+        ("deux cents", "fr-ca", "not_a_number"),
+        ("1 450 €", "fr-ca", "not_a_number"),
+        ("12 %", "fr-ca", "not_a_number"),
     ],
 )
 def test_an_amount_that_could_be_read_two_ways_or_not_at_all_is_refused(text, language, code):
@@ -73,6 +77,59 @@ def test_the_refusal_says_how_to_write_it():
     assert refusal.value.messages == [
         "«\xa01,450\xa0» peut se lire de deux façons\xa0: écrivez les cents après une virgule (1\xa0450,50) ou omettez-les."
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "message"),
+    [
+        ("fr-ca", "deux cents", "«\xa0deux cents\xa0» n’est pas un montant\xa0: écrivez-le comme 1\xa0450,50."),
+        ("en", "12,50 abc", "“12,50 abc” is not an amount: write it as 1,450.50."),
+        ("fr-ca", "14 50", "«\xa014 50\xa0» regroupe mal ses chiffres\xa0: groupez les milliers par trois, comme dans 1\xa0450\xa0000."),
+        ("en", "1,45,000", "“1,45,000” groups its digits oddly: group thousands by three, as in 1,450,000."),
+    ],
+)
+def test_the_refusal_gives_its_example_as_the_reader_writes_numbers(language, text, message):
+    with translation.override(language), pytest.raises(ValidationError) as refusal:
+        amount_parse(text=text)
+    assert refusal.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "message"),
+    [
+        ("fr-ca", "percentage", "«\xa0abc\xa0» n’est pas un pourcentage\xa0: écrivez-le comme 12,5."),
+        ("en", "percentage", "“abc” is not a percentage: write it as 12.5."),
+        ("fr-ca", "number", "«\xa0abc\xa0» n’est pas un nombre\xa0: écrivez-le comme 1\xa0450,50."),
+        ("en", "number", "“abc” is not a number: write it as 1,450.50."),
+    ],
+)
+def test_the_refusal_names_what_the_field_holds(language, kind, message):
+    with translation.override(language), pytest.raises(ValidationError) as refusal:
+        amount_parse(text="abc", kind=kind)
+    assert refusal.value.messages == [message]
+
+
+def test_a_percentage_may_be_written_with_its_sign_an_amount_with_its_own():
+    assert amount_parse(text="12,5 %", language="fr-ca", kind="percentage") == Decimal("12.5")
+    assert amount_parse(text="12.5%", language="en", kind="percentage") == Decimal("12.5")
+    with pytest.raises(ValidationError) as refusal:
+        amount_parse(text="12,5 $", language="fr-ca", kind="percentage")
+    assert refusal.value.code == "not_a_number"
+
+
+class PercentForm(forms.Form):
+    share = PercentageField(max_digits=5, decimal_places=2, required=False)
+    count = NumberField(max_digits=14, decimal_places=2, required=False)
+
+
+def test_the_percentage_and_number_fields_say_what_they_hold():
+    with translation.override("en"):
+        form = PercentForm({"share": "half", "count": "many"})
+        assert not form.is_valid()
+    assert form.errors == {
+        "share": ["“half” is not a percentage: write it as 12.5."],
+        "count": ["“many” is not a number: write it as 1,450.50."],
+    }
 
 
 class SpendingForm(forms.Form):

@@ -49,6 +49,33 @@ def test_a_rule_without_its_parameter_is_refused_on_the_field_in_words(joined):
     assert joined.rule == "proportional" and joined.rule_params == {}
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "errors"),
+    [
+        (
+            "fr-ca",
+            {"rule": "base_plus_proportional", "base_fraction": "abc"},
+            {"base_fraction": ["«\xa0abc\xa0» n’est pas un pourcentage\xa0: écrivez-le comme 12,5."]},
+        ),
+        (
+            "en",
+            {"rule": "base_plus_proportional", "base_fraction": "abc"},
+            {"base_fraction": ["“abc” is not a percentage: write it as 12.5."]},
+        ),
+        (
+            "en",
+            {"rule": "progressive", "threshold": "lots"},
+            {"threshold": ["“lots” is not a number: write it as 1,450.50."]},
+        ),
+    ],
+)
+def test_an_unreadable_parameter_is_refused_once_saying_what_it_should_be(joined, language, typed, errors):
+    with translation.override(language):
+        form = WhatIfForm({"pool": joined.pk, **typed}, pool=joined, parties=[])
+        assert not form.is_valid()
+        assert form.errors == errors
+
+
 def test_a_fixed_split_with_both_percentages_and_amounts_is_refused(joined, parties):
     with translation.override("fr-ca"):
         form = CostPoolForm(
