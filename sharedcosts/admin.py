@@ -20,6 +20,7 @@ from ledger.models import Party
 from ledger.money import money_format
 from ledger.money_input import MONEY_INPUT
 from sharedcosts import admin_words  # noqa: F401  (names the models in the admin's sentences)
+from sharedcosts.fairness import ratio_text
 from sharedcosts.forms import CostPoolForm, ExpenseForm, pool_parties, rule_params_field_names
 from sharedcosts.models import (
     Allocation,
@@ -114,7 +115,7 @@ class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, HistoryAdmin):
                     line.party.name,
                     money_format(line.share),
                     "—" if line.means is None else number_format(line.means, 2, force_grouping=True),
-                    "—" if line.effort_ratio is None else number_format(line.effort_ratio, 2),
+                    "—" if line.effort_ratio is None else ratio_text(line.effort_ratio),
                     "⚠" if line.flagged else "",
                 )
                 for line in allocation_fairness(allocation=allocation)
@@ -130,7 +131,7 @@ class CostPoolAdmin(RecurringBudgetMixin, ImportExportMixin, HistoryAdmin):
             _("share"),
             _("means"),
             _("effort ratio"),
-            _("outside the band"),
+            _("outside the tolerance"),
             rows,
         )
 

@@ -19,7 +19,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Sum
@@ -108,14 +108,19 @@ class PoolFairness:
         return str(RULE_LABELS.get(self.pool.rule, self.pool.rule))
 
 
-def _fmt(value: Decimal) -> str:
-    """``1,65`` in French, ``1.65`` in English."""
-    return number_format(value.quantize(Decimal("0.01")), 2)
+def ratio_rounded(value: Decimal) -> Decimal:
+    """An effort ratio (or a tolerance) to the hundredth, half up, as every page shows it: 0.659 reads 0.66."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ratio_text(value: Decimal) -> str:
+    """An effort ratio as the reader writes it, :func:`ratio_rounded`: ``0,66`` in French, ``0.66`` in English."""
+    return number_format(ratio_rounded(value), 2)
 
 
 def effort_flag(ratio: Decimal, low: Decimal, high: Decimal) -> Flag | None:
     """The flag of an effort ratio outside the tolerance from ``low`` to ``high``, with the reason."""
-    params = {"ratio": _fmt(ratio), "low": _fmt(low), "high": _fmt(high)}
+    params = {"ratio": ratio_text(ratio), "low": ratio_text(low), "high": ratio_text(high)}
     if ratio > high:
         return Flag(
             "above_tolerance",

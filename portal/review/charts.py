@@ -9,7 +9,7 @@ figures in a table beside each chart.
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -93,12 +93,13 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
     scale_max = max([b.means_share or 0 for b in bars] + [b.cost_share or 0 for b in bars] + [Decimal("0.01")])
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
     desc = _("For each party, its share of the total means beside its share of the total cost.")
+    means_legend, cost_legend, no_means = _("Share of the means"), _("Share of the cost"), _("no means")
     out = _open(uid, title, desc, height)
     out.append(
         f'<rect x="{LABEL_W}" y="30" width="14" height="10" fill="url(#{uid}-hatch)" stroke="#0b5d57"/>'
-        f'<text x="{LABEL_W + 20}" y="39" fill="#1b1f24">{escape(_("Share of the means"))}</text>'
+        f'<text x="{LABEL_W + 20}" y="39" fill="#1b1f24">{escape(means_legend)}</text>'
         f'<rect x="{LABEL_W + 200}" y="30" width="14" height="10" fill="#1b1f24"/>'
-        f'<text x="{LABEL_W + 220}" y="39" fill="#1b1f24">{escape(_("Share of the cost"))}</text>'
+        f'<text x="{LABEL_W + 220}" y="39" fill="#1b1f24">{escape(cost_legend)}</text>'
     )
     for index, bar in enumerate(bars):
         y = TOP + index * ROW_H
@@ -109,7 +110,7 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
             (15, bar.cost_share, "#1b1f24", "#1b1f24"),
         ):
             if value is None:
-                out.append(f'<text x="{LABEL_W + 4}" y="{y + offset + 10}" fill="#4a5360">{escape(_("no means"))}</text>')
+                out.append(f'<text x="{LABEL_W + 4}" y="{y + offset + 10}" fill="#4a5360">{escape(no_means)}</text>')
                 continue
             w = float(value / scale_max) * plot_w
             out.append(
@@ -124,11 +125,22 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
     return mark_safe("".join(out))
 
 
+def _axis_step(largest: Decimal) -> Decimal:
+    return Decimal("0.5") if largest <= 4 else Decimal(1) if largest <= 10 else Decimal(5)
+
+
+def _axis_end(largest: Decimal) -> Decimal:
+    """Where the ratio axis ends: the first tick at or past the largest value, so that every bar ends over the axis."""
+    step = _axis_step(largest)
+    return (largest / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
 def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, high: Decimal) -> SafeString:
     """Per party, its effort ratio as a bar from 0, over the shaded tolerance band; 1 is fair."""
     shown = list(bars)
     height = TOP + ROW_H * len(shown) + 40
-    top_value = max([b.effort_ratio or 0 for b in shown] + [high * Decimal("1.2"), Decimal(2)])
+    top_value = _axis_end(max([b.effort_ratio or 0 for b in shown] + [high * Decimal("1.2"), Decimal(2)]))
+    step = _axis_step(top_value)
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
 
     def x(value: Decimal) -> float:
@@ -138,16 +150,16 @@ def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, hig
         "For each party, its effort ratio: 1 means it bears exactly its share of the means. "
         "The shaded band is the tolerance, from %(low)s to %(high)s; parties outside it are marked."
     ) % {"low": ratio(low), "high": ratio(high)}
+    no_ratio = _("no ratio")
+    band = _("tolerance %(low)s–%(high)s") % {"low": ratio(low), "high": ratio(high)}
     out = _open(uid, title, desc, height)
     bottom = height - 30
     out.append(
         f'<rect x="{x(low):.1f}" y="{TOP - 8}" width="{x(high) - x(low):.1f}" height="{bottom - TOP + 8}" '
         f'fill="#e8f5ec" stroke="#17613a" stroke-dasharray="4 3"/>'
-        f'<text x="{(x(low) + x(high)) / 2:.1f}" y="{TOP - 12}" text-anchor="middle" fill="#17613a">'
-        f'{escape(_("tolerance %(low)s–%(high)s") % {"low": ratio(low), "high": ratio(high)})}</text>'
+        f'<text x="{(x(low) + x(high)) / 2:.1f}" y="{TOP - 12}" text-anchor="middle" fill="#17613a">{escape(band)}</text>'
         f'<line x1="{x(Decimal(1)):.1f}" y1="{TOP - 8}" x2="{x(Decimal(1)):.1f}" y2="{bottom}" stroke="#1b1f24" stroke-width="1.5"/>'
     )
-    step = Decimal("0.5") if top_value <= 4 else Decimal(1) if top_value <= 10 else Decimal(5)
     tick = Decimal(0)
     while tick <= top_value:
         out.append(
@@ -160,7 +172,7 @@ def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, hig
         out.append(f'<g><title>{escape(bar.label)}</title>')
         out.append(_party_label(bar.label, y=y))
         if bar.effort_ratio is None:
-            out.append(f'<text x="{LABEL_W + 4}" y="{y + 17}" fill="#4a5360">{escape(_("no ratio"))}</text></g>')
+            out.append(f'<text x="{LABEL_W + 4}" y="{y + 17}" fill="#4a5360">{escape(no_ratio)}</text></g>')
             continue
         end = x(bar.effort_ratio)
         fill = "#a1161b" if bar.flagged else "#0b5d57"

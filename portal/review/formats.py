@@ -10,11 +10,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils.translation import get_language
 from moneyed import Money
 
 from ledger.money import reader_locale
+from sharedcosts.fairness import ratio_rounded
 
 
 @lru_cache(maxsize=8)
@@ -32,6 +33,12 @@ def _currency(language: str, code: str) -> tuple[str, str, int]:
     return sample[:first], sample[last + 1 :], places
 
 
+@lru_cache(maxsize=8)
+def _percent_sign(language: str) -> str:
+    """What follows a percentage: ``\u00a0%`` in French, ``%`` in English."""
+    return format_percent(Decimal("0.5"), locale=Locale.parse(reader_locale(language)))[2:]
+
+
 def _language() -> str:
     return get_language() or "fr-ca"
 
@@ -42,11 +49,16 @@ def _write(value: Decimal, places: int, language: str) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    return "—" if value is None else _write(value * 100, 1, _language()) + " %"
+    """A share as a percentage to the tenth: ``8,3 %`` in French, ``8.3%`` in English."""
+    if value is None:
+        return "—"
+    language = _language()
+    return _write(value * 100, 1, language) + _percent_sign(language)
 
 
 def ratio(value: Decimal | None) -> str:
-    return "—" if value is None else _write(value, 2, _language())
+    """An effort ratio rounded as every page rounds it (:func:`sharedcosts.fairness.ratio_rounded`)."""
+    return "—" if value is None else _write(ratio_rounded(value), 2, _language())
 
 
 def money(value: Money | None) -> str:

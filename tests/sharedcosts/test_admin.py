@@ -49,6 +49,23 @@ def test_the_pool_page_shows_the_draft_shares_and_balances_before_approval(finan
     assert "0,00\xa0$" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "ratio", "truncated", "heading"),
+    [("fr-ca", "1,67", "1,66", "hors de la tolérance"), ("en", "1.67", "1.66", "outside the tolerance")],
+)
+def test_the_pool_page_rounds_the_effort_ratio_as_the_review_does(
+    finance_client, joined, finance_user, settings, language, ratio, truncated, heading
+):
+    joined.rule = "equal"
+    joined.save()
+    allocation_compute(pool=joined, prepared_by=finance_user)  # the smallest party's ratio is 1.6667
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = finance_client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
+    assert f"<td>{ratio}</td>" in page
+    assert f"<td>{truncated}</td>" not in page
+    assert f"<th>{heading}</th>" in page
+
+
 def test_the_compute_action_makes_a_draft(finance_client, joined, finance_user):
     finance_client.post(
         reverse("admin:sharedcosts_costpool_changelist"),

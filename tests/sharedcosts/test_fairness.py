@@ -10,7 +10,7 @@ from django.utils import translation
 
 from ledger.dates import add_months
 from sharedcosts.errors import SharedCostsError
-from sharedcosts.fairness import STALE_MONTHS, pool_what_if, pools_fairness
+from sharedcosts.fairness import STALE_MONTHS, pool_what_if, pools_fairness, ratio_rounded, ratio_text
 from sharedcosts.models import Allocation, CostPool, Participation, PoolKind
 from sharedcosts.services import allocation_approve, allocation_compute, allocation_post
 
@@ -63,6 +63,21 @@ def test_equal_split_flags_the_party_outside_the_tolerance_with_the_reason(joine
     joined.save()
     big = _line(_fairness(joined).lines, parties[1])
     assert [flag.code for flag in big.flags] == ["below_tolerance"]
+
+
+@pytest.mark.parametrize(
+    ("ratio", "rounded"),
+    [(Decimal("0.659"), Decimal("0.66")), (Decimal("0.655"), Decimal("0.66")), (Decimal("0.6549"), Decimal("0.65")),
+     (Decimal("3.895"), Decimal("3.90")), (Decimal("1.6666"), Decimal("1.67"))],
+)
+def test_an_effort_ratio_is_rounded_to_the_hundredth_half_up_never_cut(ratio, rounded):
+    assert ratio_rounded(ratio) == rounded
+
+
+@pytest.mark.parametrize(("language", "text"), [("fr-ca", "0,66"), ("en", "0.66")])
+def test_an_effort_ratio_reads_as_the_reader_writes_it(language, text):
+    with translation.override(language):
+        assert ratio_text(Decimal("0.659")) == text
 
 
 def test_posted_allocation_is_the_basis(joined, finance_user, administrator, second_administrator):
