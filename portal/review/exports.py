@@ -29,29 +29,41 @@ from portal.review.composition import Review
 from portal.review.tables import Table, all_tables
 from spreadsheets.writing import sheet_append
 
-NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "ratio": "0.00", "number": "#,##0.##"}
+NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "ratio": "0.00"}
 FLAG_FILL = PatternFill("solid", fgColor="FDECEC")
 HEAD_FILL = PatternFill("solid", fgColor="DCE7E6")
 
 
 SHEET_NAME_LIMIT = 31  # Excel's
+ELLIPSIS = "…"
+# Little words a shortened name does not end on ("Formation premiers soins en…" reads as cut).
+_DANGLING = {"à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur",
+             "a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to"}
+
+
+def _number_format(value) -> str:
+    """A plain number's format: whole as ``1 250 000``, with its cents otherwise (never ``1 250 000,``)."""
+    return "#,##0" if value == int(value) else "#,##0.00"
 
 
 def _words_within(text: str, limit: int) -> str:
-    """``text`` cut at the last whole word that fits in ``limit`` characters (at ``limit`` if one word is longer)."""
+    """``text`` if it fits in ``limit`` characters; else its first whole words and "…" (a word cut if it is alone)."""
     if len(text) <= limit:
         return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,·—-")
-    return cut if 0 < len(cut) <= limit else text[:limit]
+    words = text[: limit - len(ELLIPSIS) + 1].split(" ")[:-1]
+    while words and (words[-1].strip(" ,·—-’'").casefold() in _DANGLING or not words[-1].strip(" ,·—-")):
+        words.pop()
+    kept = " ".join(words).rstrip(" ,·—-")
+    return (kept or text[: limit - len(ELLIPSIS)]) + ELLIPSIS
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
     """A sheet's name: the table's short name, whole words, distinct from the others (numbered if it must be)."""
-    base = _words_within(re.sub(r"[\[\]:*?/\\]", "-", title).strip(" '") or "-", SHEET_NAME_LIMIT)
-    name, n = base, 2
+    clean = re.sub(r"[\[\]:*?/\\]", "-", title).strip(" '") or "-"
+    name, n = _words_within(clean, SHEET_NAME_LIMIT), 2
     while name.casefold() in used:
         suffix = f" ({n})"
-        name = _words_within(base, SHEET_NAME_LIMIT - len(suffix)) + suffix
+        name = _words_within(clean, SHEET_NAME_LIMIT - len(suffix)) + suffix
         n += 1
     used.add(name.casefold())
     return name
@@ -89,7 +101,9 @@ def review_xlsx_bytes(review: Review) -> bytes:
         for row in table.rows:
             sheet_append(sheet, [cell.value if cell.numeric or cell.value is not None else cell.text for cell in row.cells])
             for cell, source in zip(sheet[sheet.max_row], row.cells, strict=True):
-                if source.numeric and source.kind in NUMBER_FORMATS:
+                if source.numeric and source.kind == "number" and source.value is not None:
+                    cell.number_format = _number_format(source.value)
+                elif source.numeric and source.kind in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[source.kind]
                 if row.flagged:
                     cell.fill = FLAG_FILL

@@ -72,14 +72,27 @@ def test_sheet_names_are_short_distinct_and_cut_between_words(client, pools, adm
     workbook = load_workbook(io.BytesIO(client.get(reverse("review:xlsx", args=[YEAR, YEAR + 1])).content))
     names = workbook.sheetnames
     assert names[:4] == ["Sommaire", "Par partenaire CAD", "Par secteur CAD", "Par type CAD"]
-    assert names[4:] == ["Formation premiers soins en", "Formation premiers soins en (2)", "Locaux partagés"]
+    assert names[4:] == ["Formation premiers soins…", "Formation premiers soins… (2)", "Locaux partagés"]
     assert all(len(name) <= 31 for name in names)
     assert len({name.casefold() for name in names}) == len(names)
 
 
 def test_a_sheet_name_made_of_one_long_word_is_cut_at_the_limit():
-    assert _sheet_name("x" * 40, set()) == "x" * 31
+    assert _sheet_name("x" * 40, set()) == "x" * 30 + "…"
     assert _sheet_name("Locaux: site [nord]", set()) == "Locaux- site -nord-"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Locaux partagés du site de Saint-Jérôme", "Locaux partagés du site…"),
+        ("Formation premiers soins en santé mentale jeunesse", "Formation premiers soins…"),
+        ("Unité mobile — tournée du secteur Nord", "Unité mobile — tournée…"),
+    ],
+)
+def test_a_long_sheet_name_ends_on_a_whole_word_and_an_ellipsis(title, name):
+    assert _sheet_name(title, set()) == name
+    assert len(name) <= 31
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -153,6 +154,28 @@ def test_the_what_if_asks_each_parameter_in_words_never_json(client, territory, 
     assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "refusal", "summary"),
+    [
+        ("fr-ca", "«\xa0abc\xa0» n’est pas un pourcentage\xa0: écrivez-le comme 12,5.", "Corrigez les paramètres ci-dessous."),
+        ("en", "“abc” is not a percentage: write it as 12.5.", "Correct the parameters below."),
+    ],
+)
+def test_an_unreadable_percentage_is_refused_once_under_a_summary_above_the_form(
+    client, territory, administrator, settings, language, refusal, summary
+):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    query = {"regroupement": territory.pk, "pool": territory.pk, "rule": "base_plus_proportional", "base_fraction": "abc"}
+    html = client.get(reverse("review:year", args=[YEAR]), query).content.decode()
+    what_if = html[html.index(f'id="what-if-{territory.pk}"') :]
+    text = re.sub(r"<[^>]*>", "", what_if)
+    assert text.count(refusal) == 1
+    assert "Cette règle demande" not in text and "This rule needs" not in text
+    assert what_if.index(summary) < what_if.index("<form")
+    assert '<div class="field field--error"><label for="what-if-%d-base_fraction">' % territory.pk in what_if
+
+
 def test_what_if_of_a_pool_of_another_year_is_not_found(client, territory, administrator):
     other = _pool(name="Ancien", start=date(2024, 4, 1))
     client.force_login(administrator)
@@ -172,6 +195,15 @@ def test_xlsx_export_keeps_numbers_and_flags(client, territory, administrator):
     first = rows[header + 1]
     assert first[0] == "Partenaire 0" and float(first[3]) == 3333.34
     assert "above the tolerance" in first[-1]
+
+
+def test_xlsx_export_writes_whole_means_without_a_trailing_separator(client, territory, administrator):
+    MeansDeclaration.objects.filter(party__name="Partenaire 1").update(value=Decimal("1250000.50"))
+    client.force_login(administrator)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("review:xlsx", args=[YEAR, YEAR + 1])).content))
+    means = {row[0].value: row[1] for row in workbook["Locaux partagés"].iter_rows() if str(row[0].value).startswith("Partenaire")}
+    assert (means["Partenaire 0"].value, means["Partenaire 0"].number_format) == (100000, "#,##0")
+    assert (float(means["Partenaire 1"].value), means["Partenaire 1"].number_format) == (1250000.5, "#,##0.00")
 
 
 def test_xlsx_export_keeps_a_formula_in_a_party_name_as_text(client, territory, administrator):
