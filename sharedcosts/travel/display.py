@@ -6,6 +6,7 @@ well as in colour, and no script; the same figures stand in the table
 beside it. Shared by the admin's rotation page and the review.
 """
 
+import textwrap
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -21,8 +22,9 @@ from sharedcosts.travel.rotation import Rotation
 WIDTH = 760
 LABEL_W = 250
 RIGHT_PAD = 200
-ROW_H = 28
+ROW_H = 32
 TOP = 50
+CHAR_W = 7.4  # an average character of DejaVu Sans at 12 px: names wrap with it so that none runs past its room
 
 
 def km_text(value: Decimal) -> str:
@@ -30,8 +32,15 @@ def km_text(value: Decimal) -> str:
     return format_decimal(value, format="#,##0.0", locale=to_locale(get_language() or "fr-ca")) + "\u00a0km"
 
 
-def _short(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _name_label(name: str, *, y: int) -> str:
+    """A member's name left of its bar, whole on two lines when it is long (past two lines it ends with "…")."""
+    lines = textwrap.wrap(name, width=int((LABEL_W - 12) / CHAR_W), max_lines=2, placeholder="…") or [""]
+    if len(lines) == 1:
+        return f'<text x="{LABEL_W - 8}" y="{y + 20}" text-anchor="end" fill="#1b1f24">{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{LABEL_W - 8}" y="{y + 13 + index * 13}">{escape(line)}</tspan>' for index, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" fill="#1b1f24">{spans}</text>'
 
 
 def _marks(rotation: Rotation) -> tuple[set[int], set[int]]:
@@ -73,9 +82,9 @@ def rotation_chart(rotation: Rotation, *, uid: str) -> SafeString:
         label = money_format(burden.cost) + (f" · {note}" if note else "")
         out.append(
             f"<g><title>{escape(burden.party.name)}</title>"
-            f'<text x="{LABEL_W - 8}" y="{y + 15}" text-anchor="end" fill="#1b1f24">{escape(_short(burden.party.name))}</text>'
-            f'<rect x="{LABEL_W}" y="{y + 4}" width="{width:.1f}" height="14" fill="{fill}"/>'
-            f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 15}" fill="#1b1f24">{escape(label)}</text></g>'
+            + _name_label(burden.party.name, y=y)
+            + f'<rect x="{LABEL_W}" y="{y + 9}" width="{width:.1f}" height="14" fill="{fill}"/>'
+            f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 20}" fill="#1b1f24">{escape(label)}</text></g>'
         )
     out.append(f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{height - 14}" stroke="#4a5360"/></svg>')
     return mark_safe("".join(out))
