@@ -50,3 +50,48 @@ def test_the_demo_review_flags_a_party_and_draws_its_charts(live_server, transac
     page.screenshot(path=str(ARTIFACTS / "review-print.png"), full_page=True)
     context.close()
     assert (ARTIFACTS / "review.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_the_charts_read_on_a_laptop_and_on_a_phone(live_server, transactional_db, browser, language):
+    """At 1366×768 and 390×844: chart text of 10 px at least, whole names, an axis past the longest bar, and a
+    page that never scrolls sideways (a chart wider than a phone scrolls inside its own box)."""
+    call_command("seed_demo", verbosity=0)
+    year = FiscalPeriod.year_of(timezone.localdate())
+    review = fairness_review(start_year=year)
+    pool = max(review.pools, key=lambda p: max((line.effort_ratio or 0) for line in p.lines))
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="administrateur"))
+    cookies = [
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url},
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+    ]
+    short = language[:2]
+    for width, height in ((1366, 768), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-CA" if short == "fr" else "en-CA")
+        context.add_cookies(cookies)
+        page = context.new_page()
+        for name, url in (("review", f"/revue/{year}/?regroupement={pool.pool.pk}"), ("travel", f"/revue/{year - 1}/deplacements/")):
+            response = page.goto(f"{live_server.url}{url}")
+            assert response is not None and response.status == 200, url
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+            text_px = page.evaluate(
+                "[...document.querySelectorAll('svg.review-chart')]"
+                ".map(svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 12)"
+            )
+            assert text_px and min(text_px) >= 10, (name, width, text_px)
+            labels = " ".join(page.evaluate("[...document.querySelectorAll('svg.review-chart text')].map(t => t.textContent)"))
+            assert "…" not in labels, (name, labels)
+            page.screenshot(path=str(ARTIFACTS / f"review-charts-{name}-{short}-{width}.png"), full_page=True)
+        if width > 1000:
+            # An unreadable parameter: its one refusal above its input, the summary above the form, the inputs in line.
+            query = f"regroupement={pool.pool.pk}&pool={pool.pool.pk}&rule=base_plus_proportional&base_fraction=abc"
+            page.goto(f"{live_server.url}/revue/{year}/?{query}")
+            what_if = page.locator(f"#what-if-{pool.pool.pk}")
+            assert what_if.locator(".errorlist li").count() == 1
+            assert what_if.locator("[role=alert]").bounding_box()["y"] < what_if.locator("form").bounding_box()["y"]
+            rule = what_if.locator("select[name=rule]").bounding_box()
+            fraction = what_if.locator("input[name=base_fraction]").bounding_box()
+            assert abs((rule["y"] + rule["height"]) - (fraction["y"] + fraction["height"])) < 2
+            what_if.screenshot(path=str(ARTIFACTS / f"review-charts-whatif-{short}-{width}.png"))
+        context.close()
