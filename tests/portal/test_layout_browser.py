@@ -156,3 +156,26 @@ def test_every_partners_home_fits_a_phone_in_both_languages_and_names_wrap_betwe
         )
     assert problems == [], "\n".join(problems)
     assert len(list(ARTIFACTS.glob("portal-home-*-phone.png"))) >= 2 * len(parties) > 0
+
+
+# The left edges of the header's line, of the content and of the footer.
+EDGES = """
+() => [".site-header__inner", "main.content", ".site-footer"].map(
+  (selector) => Math.round(document.querySelector(selector).getBoundingClientRect().left)
+)
+"""
+
+
+def test_the_staff_pages_header_and_footer_line_up_with_their_wide_content(live_server, transactional_db, browser):
+    call_command("seed_demo", verbosity=0)
+    year = FiscalPeriod.year_of(timezone.localdate())
+    context = browser.new_context(viewport=LAPTOP, locale="fr-CA")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_of("administrateur"), "url": live_server.url}])
+    page = context.new_page()
+    edges = {}
+    for path in (reverse("dashboard:index"), reverse("review:year", args=[year]), reverse("review:travel", args=[year])):
+        page.goto(live_server.url + path)
+        edges[path] = page.evaluate(EDGES)
+    context.close()
+    assert all(len(set(left)) == 1 for left in edges.values()), edges
+    assert edges[reverse("dashboard:index")][0] < 200  # wider than the partners' 60rem column (203 px in)
