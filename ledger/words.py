@@ -1,5 +1,6 @@
 """Values in words, as the reader writes them: people by their names, sizes in Ko and Mo, "d’" before a vowel."""
 
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -52,3 +53,13 @@ def de_name(name: str) -> str:
     if not (get_language() or settings.LANGUAGE_CODE).startswith("fr"):
         return name
     return f"d’{name}" if name[:1].lower() in ELIDING_INITIALS else f"de {name}"
+
+
+def name_sort_key(name: str) -> tuple[str, str, str]:
+    """Sorts names in Python as the database's ``names`` collation does: "Carrefour", "Cégep", "Centre", "CISSS".
+
+    Letters first, without their accents or case; then the accents; then the
+    case: two different names never tie.
+    """
+    letters = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return letters.casefold(), name.casefold(), name

@@ -35,6 +35,7 @@ from ledger.memo_words import transaction_line, transactions_memos
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
 from ledger.selectors import balances_by_code
+from ledger.words import name_sort_key
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
 from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
@@ -227,7 +228,7 @@ def _pools(start_year: int, currency: str) -> list[PoolLine]:
         code = pool.cost_account_code
         owing = sorted(
             ((party, -balance) for party, balance in positions.get(pool.pk, []) if balance.amount < 0),
-            key=lambda item: (-item[1].amount, item[0].name),
+            key=lambda item: (-item[1].amount, name_sort_key(item[0].name)),
         )
         lines.append(
             PoolLine(

@@ -22,6 +22,7 @@ from grants.models import (
     ReportStatus,
 )
 from grants.services import report_request_changes
+from ledger.models import Party, PartyKind, Sector
 
 from .conftest import PDF
 
@@ -294,3 +295,12 @@ def test_the_emails_page_names_the_language_as_a_sentence_writes_it_and_the_foot
     page = client.get(reverse("portal:notification_preferences")).content.decode()
     assert "written in English:" in page
     assert "Aire ouverte Laurentides · partnership books" in page
+
+
+def test_staff_see_the_organisations_in_french_alphabetical_order(client, finance_user):
+    for name in ("CISSS — Dépendance jeunesse", "Centre de services scolaire", "Cégep de Saint-Jérôme", "Carrefour jeunesse-emploi"):
+        Party.objects.create(name=name, kind=PartyKind.OTHER, sector=Sector.SUD)
+    client.force_login(finance_user)
+    page = client.get(reverse("portal:home")).content.decode()
+    found = [page.index(name) for name in ("Carrefour", "Cégep", "Centre de services", "CISSS")]
+    assert found == sorted(found)
