@@ -52,10 +52,14 @@ class Sector(models.TextChoices):
     REGIONAL = "regional", _("Whole territory")
 
 
+# The collation of the names people sort lists by: French of Canada (migration 0016).
+NAMES_COLLATION = "names"
+
+
 class Party(models.Model):
     """An organisation of the partnership."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, db_collation=NAMES_COLLATION)
     kind = models.CharField(_("kind"), max_length=40, choices=PartyKind.choices)
     sector = models.CharField(_("sector of the territory"), max_length=20, choices=Sector.choices)
     liaison_name = models.CharField(_("liaison person"), max_length=200, blank=True)

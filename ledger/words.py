@@ -1,12 +1,16 @@
-"""Values in words, as the reader writes them: people by their names, sizes in Ko and Mo."""
+"""Values in words, as the reader writes them: people by their names, sizes in Ko and Mo, "d’" before a vowel."""
 
+import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 KILO = 1024
+# French elides "de" before a vowel and before an h: "d’Aire ouverte", "d’Hébergement jeunesse".
+ELIDING_INITIALS = frozenset("aeiouyhàâäæéèêëîïôöœùûüÿ")
 
 
 def person_words(user: Any) -> str:
@@ -36,3 +40,26 @@ def file_size_words(size: int) -> str:
         if size < KILO:
             return unit % {"size": number_format(round(size, 1), 1)}
     return _("%(size)s GB") % {"size": number_format(round(size / KILO, 1), 1)}
+
+
+def de_name(name: str) -> str:
+    """``name`` as French writes it after "de": "de Carrefour…", "d’Aire ouverte"; in English the name alone.
+
+    A sentence that names a party or a pool after "of" carries it as
+    ``%(of_party)s``: its English text keeps the "of" ("Share of
+    %(of_party)s"), its French drops the "de" ("Part %(of_party)s"), which
+    this helper writes, elided or not.
+    """
+    if not (get_language() or settings.LANGUAGE_CODE).startswith("fr"):
+        return name
+    return f"d’{name}" if name[:1].lower() in ELIDING_INITIALS else f"de {name}"
+
+
+def name_sort_key(name: str) -> tuple[str, str, str]:
+    """Sorts names in Python as the database's ``names`` collation does: "Carrefour", "Cégep", "Centre", "CISSS".
+
+    Letters first, without their accents or case; then the accents; then the
+    case: two different names never tie.
+    """
+    letters = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return letters.casefold(), name.casefold(), name

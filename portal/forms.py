@@ -86,6 +86,12 @@ class ReportForm(forms.Form):
     def spending_bound_fields(self):
         return [(line, self[f"{SPENDING_PREFIX}{line.line}"]) for line in self.budget_lines]
 
+    def fields_in_error(self):
+        """The fields a failed save refused, in the page's order: the summary at the top links to each."""
+        fields = [*self.narrative_fields(), *self.indicator_fields()]
+        fields += [field for _line, field in self.spending_bound_fields()]
+        return [field for field in [*fields, self["attachment"]] if field.errors]
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:

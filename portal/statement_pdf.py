@@ -14,6 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from ledger.dates import date_words
 from ledger.money import money_format
 from ledger.selectors import Statement
+from ledger.words import de_name
 from portal.pdf import FONT, FONT_BOLD, escape, fonts_register
 
 
@@ -37,7 +38,7 @@ def _wrapped(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
 def statement_pdf(*, statement: Statement, kinds: dict[str, str], period_label: str) -> bytes:
     fonts_register()
     buffer = io.BytesIO()
-    title = _("Statement of %(party)s") % {"party": statement.party.name}
+    title = _("Statement of %(of_party)s") % {"of_party": de_name(statement.party.name)}
     document = SimpleDocTemplate(
         buffer, pagesize=letter, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
         title=title, author="Aire ouverte",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ledger.errors import DomainError
 from ledger.models import Party
 from ledger.money_input import AmountField, MoneyFormField, NumberField, PercentageField
+from ledger.words import de_name
 from sharedcosts.models import RULE_CHOICES, CostPool, Expense
 from sharedcosts.services import expense_check
 
@@ -76,7 +77,7 @@ class RuleParamsMixin:
             percentage = percentages.get(str(party.pk))
             self.fields[f"percentage_{party.pk}"] = _marked(
                 PercentageField(
-                    label=_("Percentage of %(party)s") % {"party": party.name},
+                    label=_("Percentage of %(of_party)s") % {"of_party": de_name(party.name)},
                     min_value=Decimal(0), max_value=HUNDRED, max_digits=5, decimal_places=2, required=False,
                     initial=None if percentage is None else Decimal(str(percentage)),
                 ),
@@ -85,7 +86,7 @@ class RuleParamsMixin:
             amount = amounts.get(str(party.pk))
             self.fields[f"amount_{party.pk}"] = _marked(
                 AmountField(
-                    label=_("Agreed amount of %(party)s") % {"party": party.name},
+                    label=_("Agreed amount of %(of_party)s") % {"of_party": de_name(party.name)},
                     min_value=Decimal(0), max_digits=14, decimal_places=2, required=False,
                     initial=None if amount is None else Decimal(str(amount)),
                 ),

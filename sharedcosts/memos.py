@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from ledger.models import Party, Transaction, TransactionKind
+from ledger.words import de_name
 from sharedcosts.models import Allocation, CostPool, Expense, InKindContribution
 
 ALLOCATION_KEY = "allocation:{allocation}:party:{party}"
@@ -43,8 +44,8 @@ def expense_memo(expense: Expense) -> str:
 
 
 def in_kind_memo(contribution: InKindContribution) -> str:
-    return _("In kind from %(party)s for %(pool)s: %(description)s") % {
-        "party": contribution.party.name,
+    return _("In kind from %(of_party)s for %(pool)s: %(description)s") % {
+        "of_party": de_name(contribution.party.name),
         "pool": contribution.pool.name,
         "description": contribution.description,
     }
@@ -53,11 +54,11 @@ def in_kind_memo(contribution: InKindContribution) -> str:
 def allocation_memo(*, allocation: Allocation, party: Party, first: bool) -> str:
     """A party's share in the pool's first posted version, or the change of its share in a later one."""
     memo = (
-        _("Share of %(party)s in %(pool)s, version %(version)s")
+        _("Share of %(of_party)s in %(pool)s, version %(version)s")
         if first
-        else _("Change of the share of %(party)s in %(pool)s, version %(version)s")
+        else _("Change of the share of %(of_party)s in %(pool)s, version %(version)s")
     )
-    return memo % {"party": party.name, "pool": allocation.pool.name, "version": allocation.version}
+    return memo % {"of_party": de_name(party.name), "pool": allocation.pool.name, "version": allocation.version}
 
 
 def settlement_memo(*, pool: CostPool, payer: Party, payee: Party) -> str:

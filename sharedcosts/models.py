@@ -19,7 +19,7 @@ from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from ledger.dates import date_words
-from ledger.models import Party, Transaction
+from ledger.models import NAMES_COLLATION, Party, Transaction
 from sharedcosts.allocation import RULES
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "currency_choices": settings.CURRENCY_CHOICES}
@@ -66,7 +66,7 @@ class CostPool(models.Model):
     """A shared resource over a period, whose cost the participants share."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=PoolKind.choices)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, db_collation=NAMES_COLLATION)
     budgeted_cost = MoneyField(_("budgeted cost"), default_currency=settings.DEFAULT_CURRENCY, **MONEY)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))

@@ -16,6 +16,7 @@ from moneyed import Money
 from ledger.models import FiscalPeriod, Party
 from ledger.money import money_format, reader_locale
 from ledger.selectors import balances_by_code
+from ledger.words import name_sort_key
 from sharedcosts.models import RULE_LABELS, RULE_PARAM_LABELS, Allocation, CostPool, Measure, Participation
 from sharedcosts.settlement import settle
 
@@ -248,6 +249,8 @@ def allocation_inputs(*, allocation: Allocation) -> AllocationInputs:
                 exempt=bool(row.get("exempt")),
                 share=Money(row.get("share", "0"), currency),
             )
-            for key, row in sorted(figures.items(), key=lambda item: parties[int(item[0])].name if int(item[0]) in parties else "")
+            for key, row in sorted(
+                figures.items(), key=lambda item: name_sort_key(parties[int(item[0])].name if int(item[0]) in parties else "")
+            )
         ],
     )

@@ -8,7 +8,7 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from grants.models.programmes import MONEY, FundingProgramme
-from ledger.models import Party
+from ledger.models import NAMES_COLLATION, Party
 
 
 class GrantPurpose(models.TextChoices):
@@ -41,7 +41,7 @@ class Grant(models.Model):
         FundingProgramme, on_delete=models.PROTECT, related_name="grants", verbose_name=_("funding programme")
     )
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="grants", verbose_name=_("party"))
-    title = models.CharField(_("project title"), max_length=200)
+    title = models.CharField(_("project title"), max_length=200, db_collation=NAMES_COLLATION)
     purpose = models.CharField(_("purpose"), max_length=40, choices=GrantPurpose.choices)
     amount = MoneyField(_("amount"), default_currency=settings.DEFAULT_CURRENCY, **MONEY)
     start_date = models.DateField(_("start date"))

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from ledger.models import Account, FiscalPeriod
+from ledger.models import NAMES_COLLATION, Account, FiscalPeriod
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "currency_choices": settings.CURRENCY_CHOICES}
 """How every amount of the app is stored: cents, fourteen digits, one of the accepted currencies."""
@@ -15,7 +15,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "currency_choices": settings.CUR
 class FundingProgramme(models.Model):
     """An envelope of money for a fiscal year, from which grants are made."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=NAMES_COLLATION)
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), help_text=_("The year the fiscal year starts in (1 April).")
     )

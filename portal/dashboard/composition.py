@@ -35,12 +35,14 @@ from ledger.memo_words import transaction_line, transactions_memos
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
 from ledger.roles import is_administrator
 from ledger.selectors import balances_by_code
+from ledger.words import name_sort_key
 from sharedcosts.models import Allocation, AllocationStatus, CostPool
 from sharedcosts.recurring.selectors import Occurrence, recurring_between
 from sharedcosts.selectors import fiscal_year_pools
 
 UPCOMING_MONTHS = 3
 LATEST_POSTINGS = 10
+UNPAID = [InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED, InstalmentStatus.HELD]
 
 
 def admin_list(model: type, **filters: object) -> str:
@@ -125,7 +127,13 @@ class Dashboard:
 
     @property
     def pools_not_allocated(self) -> list[PoolLine]:
-        return [line for line in self.pools if line.not_allocated.amount]
+        """The pools that spent more than their posted shares: expenses still to share."""
+        return [line for line in self.pools if line.not_allocated.amount > 0]
+
+    @property
+    def pools_over_allocated(self) -> list[PoolLine]:
+        """The pools whose posted shares exceed the expenses recorded (shares posted before the expenses)."""
+        return [line for line in self.pools if line.not_allocated.amount < 0]
 
     @property
     def period(self) -> str:
@@ -160,19 +168,17 @@ def _programmes(start_year: int, currency: str) -> list[ProgrammeLine]:
 
 
 def _months(today: date, currency: str) -> list[MonthLine]:
-    """The instalments still to pay in this month and the next ones, by month (one query)."""
+    """The instalments still to pay in this month and the next ones, by month (one query).
+
+    Each month counts exactly what the instalments' list it links to shows: the
+    unpaid instalments due that month in the currency, as the list's own
+    "in the next 30 days" filter counts them.
+    """
     first = today.replace(day=1)
     end = add_months(first, UPCOMING_MONTHS)
-    rows = (
-        Instalment.objects.filter(
-            due_date__gte=first,
-            due_date__lt=end,
-            amount_currency=currency,
-            status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED, InstalmentStatus.HELD],
-            grant__status__in=[GrantStatus.APPROVED, GrantStatus.ACTIVE],
-        )
-        .values_list("due_date", "amount")
-    )
+    rows = Instalment.objects.filter(
+        due_date__gte=first, due_date__lt=end, amount_currency=currency, status__in=UNPAID
+    ).values_list("due_date", "amount")
     counts: dict[date, int] = defaultdict(int)
     totals: dict[date, Decimal] = defaultdict(Decimal)
     for due_date, amount in rows:
@@ -191,6 +197,7 @@ def _months(today: date, currency: str) -> list[MonthLine]:
                     due_date__gte=month.isoformat(),
                     due_date__lt=add_months(month, 1).isoformat(),
                     amount_currency=currency,
+                    status__in=",".join(UNPAID),
                 ),
             )
         )
@@ -221,7 +228,7 @@ def _pools(start_year: int, currency: str) -> list[PoolLine]:
         code = pool.cost_account_code
         owing = sorted(
             ((party, -balance) for party, balance in positions.get(pool.pk, []) if balance.amount < 0),
-            key=lambda item: (-item[1].amount, item[0].name),
+            key=lambda item: (-item[1].amount, name_sort_key(item[0].name)),
         )
         lines.append(
             PoolLine(
@@ -248,17 +255,20 @@ def _positions(pools: list[CostPool]) -> dict[int, list[tuple[Party, Money]]]:
     return positions
 
 
-def _latest(currency: str) -> list[tuple[Transaction, str, Money]]:
-    """The latest postings in the currency, each with its line in the reader's language and the money it moved.
+def _latest(start_year: int, currency: str) -> list[tuple[Transaction, str, Money]]:
+    """The latest postings of the fiscal year in the currency, latest date first, each with its line in the reader's language and the money it moved.
 
     The line is the statement's (:func:`ledger.memo_words.transaction_line`): written by the app that
     posted it, else the stored memo, else the kind; the money is the sum of the positive entries.
     """
     moved = Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__amount_currency=currency))
+    period = FiscalPeriod(start_year=start_year)
     transactions = (
-        Transaction.objects.filter(entries__amount_currency=currency)
+        Transaction.objects.filter(
+            date__range=(period.start_date, period.end_date), entries__amount_currency=currency
+        )
         .annotate(moved=moved, entry_count=Count("entries"))
-        .order_by("-posted_at", "-id")[:LATEST_POSTINGS]
+        .order_by("-date", "-posted_at", "-id")[:LATEST_POSTINGS]
     )
     transactions = list(transactions)
     memos = transactions_memos(transactions=transactions)
@@ -313,7 +323,7 @@ def dashboard_compose(*, user: AbstractBaseUser, start_year: int, currency: str,
         ),
         waiting_review_url=admin_list(ProjectReport, status__in=",".join(waiting)),
         pools=_pools(start_year, currency),
-        latest=_latest(currency),
+        latest=_latest(start_year, currency),
         approvals=_approvals(user) if is_administrator(user) else None,
         years=dashboard_years(),
         recurring=_recurring(today, currency),

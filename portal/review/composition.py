@@ -27,6 +27,7 @@ from moneyed import Money
 from grants.selectors import grants_received
 from ledger.errors import DomainError
 from ledger.models import FiscalPeriod, Party, PartyKind, Sector
+from ledger.words import name_sort_key
 from sharedcosts.fairness import PartyFairness, PoolFairness, WhatIf, effort_flag, pool_what_if, pools_fairness
 from sharedcosts.models import CostPool
 
@@ -145,7 +146,7 @@ def _grouped(
     result = []
     for currency in sorted(by_currency):
         total = totals[currency]
-        lines = sorted(by_currency[currency].values(), key=lambda line: line.label.casefold())
+        lines = sorted(by_currency[currency].values(), key=lambda line: name_sort_key(line.label))
         for line in lines:
             line.cost_share = line.cost.amount / total if total else None
             if total and line.fair_cost:

@@ -10,7 +10,7 @@ from grants.models import Instalment
 from ledger.dates import date_words, datetime_words
 from ledger.models import Membership
 from ledger.money import money_format
-from ledger.words import file_size_words, person_words
+from ledger.words import de_name, file_size_words, person_words
 
 register = template.Library()
 
@@ -19,6 +19,12 @@ register = template.Library()
 def money(value: Money | None) -> str:
     """An amount written as a reader of the active language writes it."""
     return money_format(value) if value is not None else ""
+
+
+@register.filter(name="de_name")
+def of_name(name: str) -> str:
+    """A name as French writes it after "de" ("d’Aire ouverte"), for a sentence's ``of_…`` part."""
+    return de_name(name)
 
 
 @register.filter

@@ -25,6 +25,7 @@ from ledger.models import Party, TransactionKind
 from ledger.money import money_format
 from ledger.roles import require_administrator
 from ledger.services import Line, transaction_post
+from ledger.words import de_name
 from sharedcosts.allocation import allocate
 from sharedcosts.errors import ApprovalError, InKindError, MeansError, SharedCostsError
 from sharedcosts.memos import allocation_key, allocation_memo
@@ -154,9 +155,9 @@ def shares_compute(
         declaration = latest[participation.party_id]
         if declaration.value < 0:
             raise MeansError(
-                _("The means of %(party)s are negative: %(value)s."),
+                _("The means of %(of_party)s are negative: %(value)s."),
                 code="negative_means",
-                params={"party": participation.party.name, "value": declaration.value},
+                params={"of_party": de_name(participation.party.name), "value": declaration.value},
             )
     means = {p.party_id: latest[p.party_id].value for p in payers}
     if pool.rule in MEANS_RULES and not any(means.values()):

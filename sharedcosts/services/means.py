@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from ledger.models import Party
+from ledger.words import de_name
 from ledger.money import amount_limit
 from sharedcosts.errors import MeansError
 from sharedcosts.models import CostPool, Measure, MeansDeclaration
@@ -40,21 +41,21 @@ def means_refusals(*, party: Party, value: Any, source: str) -> dict[str, MeansE
         )
     elif value < 0:
         refusals["value"] = MeansError(
-            _("The means of %(party)s cannot be negative: %(value)s."),
+            _("The means of %(of_party)s cannot be negative: %(value)s."),
             code="negative_means",
-            params={"party": party.name, "value": number_format(value, decimal_pos=2, force_grouping=True)},
+            params={"of_party": de_name(party.name), "value": number_format(value, decimal_pos=2, force_grouping=True)},
         )
     elif value > MEANS_LIMIT:
         refusals["value"] = MeansError(
-            _("The means of %(party)s are more than the books can hold (at most %(limit)s)."),
+            _("The means of %(of_party)s are more than the books can hold (at most %(limit)s)."),
             code="amount_too_large",
-            params={"party": party.name, "limit": number_format(MEANS_LIMIT, decimal_pos=2, force_grouping=True)},
+            params={"of_party": de_name(party.name), "limit": number_format(MEANS_LIMIT, decimal_pos=2, force_grouping=True)},
         )
     elif Decimal(value) != Decimal(value).quantize(MEANS_QUANTUM):
         refusals["value"] = MeansError(
-            _("The means of %(party)s are counted to the cent, not %(value)s."),
+            _("The means of %(of_party)s are counted to the cent, not %(value)s."),
             code="sub_cent_means",
-            params={"party": party.name, "value": number_format(value, force_grouping=True)},
+            params={"of_party": de_name(party.name), "value": number_format(value, force_grouping=True)},
         )
     if not source.strip():
         refusals["source"] = MeansError(_("Say where the figure comes from."), code="missing_source")

@@ -22,6 +22,7 @@ from moneyed import Money
 
 from ledger.models import Party
 from ledger.money import money_format
+from ledger.words import de_name
 from sharedcosts.allocation import RULES
 from sharedcosts.models import CostPool, Expense, Participation, PoolKind
 from sharedcosts.services import expenses_record
@@ -109,7 +110,9 @@ def attendance_check(*, meeting_format: str, group: MeetingGroup, presence: Pres
     party = presence.party
     if party.pk not in members:
         raise TravelError(
-            _("%(party)s is not a member of %(group)s."), code="not_member", params={"party": party.name, "group": group.name}
+            _("%(party)s is not a member of %(of_group)s."),
+            code="not_member",
+            params={"party": party.name, "of_group": de_name(group.name)},
         )
     if presence.mode == AttendanceMode.IN_PERSON and presence.vehicles < 1:
         raise TravelError(
@@ -148,9 +151,9 @@ def meeting_record(
     members = set(GroupMember.objects.filter(group=group).values_list("party_id", flat=True))
     if host.pk not in members:
         raise TravelError(
-            _("%(party)s is not a member of %(group)s and cannot host it."),
+            _("%(party)s is not a member of %(of_group)s and cannot host it."),
             code="host_not_member",
-            params={"party": host.name, "group": group.name},
+            params={"party": host.name, "of_group": de_name(group.name)},
         )
     if format not in MeetingFormat.values:
         raise TravelError(_("Unknown meeting format: %(format)s."), code="unknown_format", params={"format": format})
@@ -218,12 +221,12 @@ def travel_equalise(
     total = rotation.total_cost
     if not total.amount:
         raise TravelError(
-            _("Nobody travelled to the meetings of %(group)s from %(start)s to %(end)s: there is nothing to share."),
+            _("Nobody travelled to the meetings of %(of_group)s from %(start)s to %(end)s: there is nothing to share."),
             code="no_travel",
-            params={"group": group.name, "start": start.isoformat(), "end": end.isoformat()},
+            params={"of_group": de_name(group.name), "start": start.isoformat(), "end": end.isoformat()},
         )
-    name = name or _("Travel of %(group)s, %(start)s to %(end)s") % {
-        "group": group.name,
+    name = name or _("Travel of %(of_group)s, %(start)s to %(end)s") % {
+        "of_group": de_name(group.name),
         "start": start.isoformat(),
         "end": end.isoformat(),
     }
@@ -249,7 +252,7 @@ def travel_equalise(
             Expense(
                 pool=pool,
                 payer=burden.party,
-                vendor=_("Travel to the meetings of %(group)s") % {"group": group.name},
+                vendor=_("Travel to the meetings of %(of_group)s") % {"of_group": de_name(group.name)},
                 date=end,
                 amount=burden.cost,
                 description=_("%(km)s km from %(start)s to %(end)s, %(amount)s")

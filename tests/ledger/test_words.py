@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from ledger.words import file_size_words, person_words
+from ledger.words import de_name, file_size_words, name_sort_key, person_words
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,34 @@ def test_every_user_reads_as_their_name_wherever_it_is_written_with_str():
     user_model = get_user_model()
     assert str(user_model(username="agagnon", first_name="Aline", last_name="Gagnon")) == "Aline Gagnon"
     assert str(user_model(username="agagnon")) == "agagnon"
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "expected"),
+    [
+        ("fr-ca", "Aire ouverte Laurentides", "d’Aire ouverte Laurentides"),
+        ("fr-ca", "Hébergement jeunesse Le Tournant", "d’Hébergement jeunesse Le Tournant"),
+        ("fr-ca", "Unité mobile — tournée du secteur Nord", "d’Unité mobile — tournée du secteur Nord"),
+        ("fr-ca", "École Polyvalente", "d’École Polyvalente"),
+        ("fr-ca", "Carrefour jeunesse-emploi", "de Carrefour jeunesse-emploi"),
+        ("fr-ca", "CISSS — Dépendance jeunesse", "de CISSS — Dépendance jeunesse"),
+        ("en", "Aire ouverte Laurentides", "Aire ouverte Laurentides"),
+        ("en", "Carrefour jeunesse-emploi", "Carrefour jeunesse-emploi"),
+    ],
+)
+def test_a_name_after_de_is_elided_in_french_before_a_vowel_or_an_h(language, name, expected):
+    with translation.override(language):
+        assert de_name(name) == expected
+
+
+def test_names_sort_as_a_french_reader_looks_them_up_not_by_character_code():
+    names = ["CISSS — Dépendance jeunesse", "Centre de services scolaire", "Cégep de Saint-Jérôme", "Carrefour jeunesse-emploi", "cegep", "Élan", "Ecole"]
+    assert sorted(names, key=name_sort_key) == [
+        "Carrefour jeunesse-emploi",
+        "cegep",
+        "Cégep de Saint-Jérôme",
+        "Centre de services scolaire",
+        "CISSS — Dépendance jeunesse",
+        "Ecole",
+        "Élan",
+    ]

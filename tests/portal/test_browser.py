@@ -79,7 +79,7 @@ def test_a_partner_submits_finance_accepts_and_the_held_instalment_is_released(l
 
     page.goto(base + reverse("portal:party", args=[party.pk]))
     assert held.grant.title not in page.inner_text("#held")
-    assert held.grant.title in page.inner_text("#next-title + table")
+    assert held.grant.title in page.inner_text("#next-title + .table-wrap table")
     page.screenshot(path=str(ARTIFACTS / "portal-home-desktop.png"), full_page=True)
     desktop.close()
     assert (ARTIFACTS / "portal-home-phone.png").stat().st_size > 0

@@ -63,7 +63,6 @@ def test_the_dashboard_figures_are_the_selectors_and_the_ledgers(demo):
         due_date__lt=add_months(first, 3),
         status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED, InstalmentStatus.HELD],
         amount_currency="CAD",
-        grant__status__in=["approved", "active"],
     )
     assert sum(month.count for month in board.months) == upcoming.count()
     assert sum((month.total for month in board.months), Money("0.00", "CAD")) == Money(
@@ -164,3 +163,55 @@ def test_a_french_reader_sees_the_first_of_the_month_written_1er(client, finance
     assert "<td class=\"date\">1er avril 2026</td>" in page
     assert "Loyer, payé par Maison des jeunes de Saint-Jérôme pour Locaux" in page
     assert ">1 avril" not in page
+
+
+def test_the_latest_postings_are_those_of_the_chosen_fiscal_year_latest_first(demo):
+    today = timezone.localdate()
+    year = FiscalPeriod.year_of(today)
+    period = FiscalPeriod(start_year=year)
+    board = dashboard_compose(user=demo.get(username="finances"), start_year=year, currency="CAD", today=today)
+
+    dates = [txn.date for txn, _line, _moved in board.latest]
+    assert dates and all(period.start_date <= day <= period.end_date for day in dates)
+    assert dates == sorted(dates, reverse=True)
+    previous = dashboard_compose(user=demo.get(username="finances"), start_year=year - 1, currency="CAD", today=today)
+    assert all(txn.date < period.start_date for txn, _line, _moved in previous.latest)
+
+
+def test_each_months_figures_are_those_of_the_list_it_links_to(client, demo):
+    today = timezone.localdate()
+    board = dashboard_compose(
+        user=demo.get(username="finances"), start_year=FiscalPeriod.year_of(today), currency="CAD", today=today
+    )
+    client.force_login(demo.get(username="administrateur"))
+    for month in board.months:
+        listed = client.get(month.url).context["cl"].queryset
+        assert month.count == listed.count()
+        assert month.total == Money(sum((i.amount.amount for i in listed), Decimal("0.00")), "CAD")
+    assert sum(month.count for month in board.months) > 0
+
+
+def test_the_pools_warning_says_shares_were_posted_beyond_the_expenses_recorded(client, demo):
+    client.force_login(demo.get(username="administrateur"))
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "Un regroupement a des parts comptabilisées au-delà des dépenses inscrites." in page
+    assert "dépenses pas encore réparties" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "One pool has shares posted beyond the expenses recorded." in page
+
+
+def test_the_pools_warnings_count_each_way_a_pool_is_out_of_balance(demo):
+    from dataclasses import replace
+
+    today = timezone.localdate()
+    board = dashboard_compose(
+        user=demo.get(username="finances"), start_year=FiscalPeriod.year_of(today), currency="CAD", today=today
+    )
+    line = board.pools[0]
+    spent_more = replace(line, expenses=Money("100.00", "CAD"), shares_posted=Money("40.00", "CAD"))
+    shared_more = replace(line, expenses=Money("0.00", "CAD"), shares_posted=Money("2400.00", "CAD"))
+    balanced = replace(line, expenses=Money("10.00", "CAD"), shares_posted=Money("10.00", "CAD"))
+    board = replace(board, pools=[spent_more, shared_more, shared_more, balanced])
+    assert board.pools_not_allocated == [spent_more]
+    assert board.pools_over_allocated == [shared_more, shared_more]

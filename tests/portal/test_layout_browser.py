@@ -72,20 +72,51 @@ def session_of(username: str) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def measure(browser, live_server, *, username: str, pages: dict[str, str], media: str = "screen", phone: bool = True) -> list[str]:
+# A name squeezed into one word per line: a cell of four words or more as many lines high as it has words.
+SQUEEZED = """
+() => {
+  const problems = [];
+  for (const cell of document.querySelectorAll("td, th, li, p")) {
+    if (!cell.getClientRects().length) continue;
+    const words = cell.innerText.trim().split(/\\s+/).filter(Boolean).length;
+    const style = getComputedStyle(cell);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+    const lines = Math.round((cell.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)) / lineHeight);
+    if (words >= 4 && lines >= words) problems.push(`"${cell.innerText.trim().slice(0, 40)}" one word per line (${lines} lines, ${cell.clientWidth} px)`);
+  }
+  return problems;
+}
+"""
+
+
+def measure(
+    browser,
+    live_server,
+    *,
+    username: str,
+    pages: dict[str, str],
+    media: str = "screen",
+    phone: bool = True,
+    language: str = "fr-ca",
+    checks: tuple[str, ...] = (OVERFLOWS,),
+) -> list[str]:
     """Open each page on a laptop (and a phone), screenshot it as ``<name>-<size>.png``; what overflows, named."""
     problems = []
     session = session_of(username)
     for size, viewport in (("laptop", LAPTOP), ("phone", PHONE))[: 2 if phone else 1]:
         context = browser.new_context(viewport=viewport, locale="fr-CA", is_mobile=size == "phone")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        context.add_cookies([
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ])
         page = context.new_page()
         page.emulate_media(media=media)
         for name, path in pages.items():
             response = page.goto(live_server.url + path)
             assert response is not None and response.status == 200, (name, path)
             page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=True)
-            problems += [f"{name} at {size}: {problem}" for problem in page.evaluate(OVERFLOWS)]
+            for check in checks:
+                problems += [f"{name} at {size}: {problem}" for problem in page.evaluate(check)]
         context.close()
     return problems
 
@@ -110,3 +141,41 @@ def test_the_dashboard_lists_review_and_portal_fit_a_laptop_and_a_phone(live_ser
     problems += measure(browser, live_server, username="mdj-sj", pages={"portal-home": reverse("portal:party", args=[party.pk])})
     assert problems == [], "\n".join(problems)
     assert (ARTIFACTS / "dashboard-laptop.png").stat().st_size > 10_000
+
+
+def test_every_partners_home_fits_a_phone_in_both_languages_and_names_wrap_between_words(
+    live_server, transactional_db, browser
+):
+    call_command("seed_demo", verbosity=0)
+    parties = Party.objects.filter(grants__isnull=False).distinct().order_by("pk")
+    problems = []
+    for language in ("fr-ca", "en"):
+        pages = {f"portal-home-{language[:2]}-{party.pk}": reverse("portal:party", args=[party.pk]) for party in parties}
+        problems += measure(
+            browser, live_server, username="administrateur", pages=pages, language=language, checks=(OVERFLOWS, SQUEEZED)
+        )
+    assert problems == [], "\n".join(problems)
+    assert len(list(ARTIFACTS.glob("portal-home-*-phone.png"))) >= 2 * len(parties) > 0
+
+
+# The left edges of the header's line, of the content and of the footer.
+EDGES = """
+() => [".site-header__inner", "main.content", ".site-footer"].map(
+  (selector) => Math.round(document.querySelector(selector).getBoundingClientRect().left)
+)
+"""
+
+
+def test_the_staff_pages_header_and_footer_line_up_with_their_wide_content(live_server, transactional_db, browser):
+    call_command("seed_demo", verbosity=0)
+    year = FiscalPeriod.year_of(timezone.localdate())
+    context = browser.new_context(viewport=LAPTOP, locale="fr-CA")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_of("administrateur"), "url": live_server.url}])
+    page = context.new_page()
+    edges = {}
+    for path in (reverse("dashboard:index"), reverse("review:year", args=[year]), reverse("review:travel", args=[year])):
+        page.goto(live_server.url + path)
+        edges[path] = page.evaluate(EDGES)
+    context.close()
+    assert all(len(set(left)) == 1 for left in edges.values()), edges
+    assert edges[reverse("dashboard:index")][0] < 200  # wider than the partners' 60rem column (203 px in)

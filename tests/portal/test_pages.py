@@ -22,6 +22,7 @@ from grants.models import (
     ReportStatus,
 )
 from grants.services import report_request_changes
+from ledger.models import Party, PartyKind, Sector
 
 from .conftest import PDF
 
@@ -258,3 +259,48 @@ def test_a_draft_is_saved_without_every_field(client, other_party, open_requirem
     assert response.status_code == 302
     report = ProjectReport.objects.get(requirement=open_requirement)
     assert report.status == ReportStatus.DRAFT and report.version_count == 0
+
+
+def test_a_refused_draft_is_summed_up_at_the_top_with_a_link_to_each_field(client, other_party, open_requirement, member_b):
+    client.force_login(member_b)
+    response = _post(client, other_party, open_requirement, action="save", youth_12_17="-3", activities_held="beaucoup")
+    page = response.content.decode().replace("\xa0", " ")
+    summary = page[page.index('class="message message--error error-summary"') : page.index('<form method="post" enctype')]
+    assert "Rien n’a été enregistré : 2 champs sont à corriger." in summary
+    assert '<a href="#id_youth_12_17">Jeunes rejoints de 12 à 17 ans : Assurez-vous que cette valeur est supérieure ou égale à 0.</a>' in summary
+    assert '<a href="#id_activities_held">' in summary
+    assert page.count("Assurez-vous que cette valeur est supérieure ou égale à 0.") == 2  # and still beside its field
+    client.cookies["django_language"] = "en"
+    page = _post(client, other_party, open_requirement, action="save", youth_12_17="-3").content.decode()
+    assert "Nothing was saved: one field needs correcting." in page
+    assert not ProjectReport.objects.filter(requirement=open_requirement).exists()
+
+
+def test_the_statement_labels_its_balances_with_the_colon_of_each_language(client, party, world, member_a):
+    client.force_login(member_a)
+    url = reverse("portal:statement", args=[party.pk]) + "?annee=2025"
+    page = client.get(url).content.decode()
+    assert "<strong>Solde d’ouverture\xa0:</strong>" in page and "<strong>Solde de clôture\xa0:</strong>" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "<strong>Opening balance:</strong>" in page and "<strong>Closing balance:</strong>" in page
+
+
+def test_the_emails_page_names_the_language_as_a_sentence_writes_it_and_the_footer_one_name(client, member_a):
+    client.force_login(member_a)
+    page = client.get(reverse("portal:notification_preferences")).content.decode()
+    assert "rédigés en français\xa0:" in page and "Français" not in page.split("<main")[1]
+    assert "Aire ouverte Laurentides · livres du partenariat" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("portal:notification_preferences")).content.decode()
+    assert "written in English:" in page
+    assert "Aire ouverte Laurentides · partnership books" in page
+
+
+def test_staff_see_the_organisations_in_french_alphabetical_order(client, finance_user):
+    for name in ("CISSS — Dépendance jeunesse", "Centre de services scolaire", "Cégep de Saint-Jérôme", "Carrefour jeunesse-emploi"):
+        Party.objects.create(name=name, kind=PartyKind.OTHER, sector=Sector.SUD)
+    client.force_login(finance_user)
+    page = client.get(reverse("portal:home")).content.decode()
+    found = [page.index(name) for name in ("Carrefour", "Cégep", "Centre de services", "CISSS")]
+    assert found == sorted(found)

@@ -67,6 +67,12 @@ def test_means_refusals_name_each_field_at_fault(party):
     assert means_refusals(party=party, value=Decimal("85000.50"), source="Rapport annuel") == {}
 
 
+def test_means_refusals_elide_de_before_a_name_that_starts_with_a_vowel_or_an_h(party):
+    party.name = "Hébergement jeunesse Le Tournant"
+    refusals = means_refusals(party=party, value=Decimal("-1"), source="Rapport annuel")
+    assert refusals["value"].messages == ["La capacité d’Hébergement jeunesse Le Tournant ne peut pas être négative\xa0: -1,00."]
+
+
 def _declarations(party, other_party, *values):
     return [
         MeansDeclaration(party=owner, value=Decimal(value), as_of=DAY, source="Rapport annuel 2024-2025")

@@ -164,3 +164,15 @@ def test_a_period_without_travel_or_with_a_missing_distance_writes_nothing(trave
     assert refused.value.code == "missing_distance"
     assert "Sainte-Agathe-des-Monts" in refused.value.messages[0] and "Mont-Laurier" in refused.value.messages[0]
     assert written() == before
+
+
+def test_a_group_named_with_a_vowel_is_written_d_apostrophe_in_french(table, trio, other_party):
+    from django.utils import translation
+
+    table.name = "Assemblée des partenaires"
+    with translation.override("fr-ca"), pytest.raises(TravelError) as refused:
+        meeting_record(group=table, date=date(2025, 5, 10), host=trio["A"], presences=[Presence(other_party)])
+    assert refused.value.messages == [f"{other_party.name} n’est pas membre d’Assemblée des partenaires."]
+    with translation.override("en"), pytest.raises(TravelError) as refused:
+        meeting_record(group=table, date=date(2025, 5, 10), host=trio["A"], presences=[Presence(other_party)])
+    assert refused.value.messages == [f"{other_party.name} is not a member of Assemblée des partenaires."]
