@@ -1,9 +1,15 @@
 """Values in words: people by their names, file sizes in the reader's units."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
+from moneyed import Money
 
+from ledger.models import TransactionKind
+from ledger.services import Line, transaction_post
 from ledger.words import file_size_words, person_words
 
 
@@ -34,3 +40,25 @@ def test_every_user_reads_as_their_name_wherever_it_is_written_with_str():
     user_model = get_user_model()
     assert str(user_model(username="agagnon", first_name="Aline", last_name="Gagnon")) == "Aline Gagnon"
     assert str(user_model(username="agagnon")) == "agagnon"
+
+
+@pytest.mark.django_db
+def test_a_read_only_person_is_their_name_with_no_link_to_a_page_they_cannot_open(
+    client, administrator, finance_user, cash, party_account
+):
+    administrator.first_name, administrator.last_name = "Sophie", "Lévesque"
+    administrator.save(update_fields=["first_name", "last_name"])
+    posted, _ = transaction_post(
+        lines=[Line(account=cash, amount=Money("-80.00", "CAD")), Line(account=party_account, amount=Money("80.00", "CAD"))],
+        date=date(2025, 6, 1),
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key="words:1",
+        posted_by=administrator,
+    )
+    finance_user.is_staff = True
+    finance_user.save(update_fields=["is_staff"])
+    client.force_login(finance_user)
+    page = client.get(reverse("admin:ledger_transaction_change", args=[posted.pk])).content.decode()
+    assert '<div class="readonly">Sophie Lévesque</div>' in page
+    assert "/admin/auth/user/" not in page
+    assert reverse("admin:ledger_fiscalperiod_change", args=[posted.period_id]) in page
