@@ -7,8 +7,9 @@ writes each value as the rest of the back office does.
 
 History is read, never restored: a past version of a posted allocation or
 of a paid instalment put back by a form would undo what the services
-decided (``SIMPLE_HISTORY_REVERT_DISABLED``). A past version's page shows
-every field read-only and refuses a POST.
+decided (``SIMPLE_HISTORY_REVERT_DISABLED``). Every admin's past version's
+page shows every field read-only and refuses a POST
+(:func:`history_read_only_install`).
 """
 
 import dataclasses
@@ -86,12 +87,12 @@ class ReadableChangeHelper(HistoricalRecordContextHelper):
             line = self.lines.get(change.field)
             if line is None:
                 change = self.format_delta_change(change)
-                written.append({"field": label_words(change.field), "old": change.old, "new": change.new})
+                written.append({"field": change.field, "old": change.old, "new": change.new})
             elif line not in lines_written:
                 lines_written.add(line)
                 old, new = line.words(delta.old_record), line.words(delta.new_record)
                 if old != new:
-                    written.append({"field": label_words(capfirst(line.label)), "old": old, "new": new})
+                    written.append({"field": capfirst(line.label), "old": old, "new": new})
         return written
 
     def format_delta_change(self, change: ModelChange) -> ModelChange:
@@ -104,7 +105,7 @@ class ReadableChangeHelper(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """An admin whose history pages speak the reader's words and restore nothing (templates/simple_history/)."""
+    """An admin whose history pages speak the reader's words (templates/simple_history/)."""
 
     # Fields the history page writes together, in words of the whole version, rather than one by one.
     history_lines: ClassVar[Sequence[HistoryLine]] = ()
@@ -112,8 +113,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record) -> HistoricalRecordContextHelper:
         return ReadableChangeHelper(self.model, historical_record, self.history_lines)
 
-    def history_view_title(self, request: HttpRequest, obj: models.Model) -> str:
-        return _("History: %(object)s") % {"object": obj}
+
+def history_read_only_install() -> None:
+    """Make every history page of the admin read-only, whichever admin class it builds on.
+
+    simple-history hides its "Revert" button when revert is disabled, but a
+    version's page still shows an editable form and saves what is posted to
+    it. Here a version's page refuses a POST, shows every field read-only,
+    and is titled by the record and the version's date. Called once, when
+    the ledger app is ready.
+    """
+    plain_form_view = SimpleHistoryAdmin.history_form_view
+    plain_render = SimpleHistoryAdmin.render_history_view
 
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
         if request.method not in ("GET", "HEAD"):
@@ -124,16 +135,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
         context = dict(extra_context or {})
         if version is not None:
             context["version_words"] = _("Version of %(date)s") % {"date": datetime_words(version["history_date"])}
-        return super().history_form_view(request, object_id, version_id, extra_context=context)
-
-    def history_form_view_title(self, request: HttpRequest, obj: models.Model) -> str:
-        return str(obj)
+        return plain_form_view(self, request, object_id, version_id, extra_context=context)
 
     def render_history_view(self, request: HttpRequest, template: str, context: dict, **kwargs) -> HttpResponse:
-        """A past version's form is shown with every field read-only: it can be read, never saved back."""
         shown = context.get("adminform")
         if shown is not None:
             context["adminform"] = helpers.AdminForm(
                 shown.form, shown.fieldsets, {}, flatten_fieldsets(shown.fieldsets), model_admin=self
             )
-        return super().render_history_view(request, template, context, **kwargs)
+        return plain_render(self, request, template, context, **kwargs)
+
+    SimpleHistoryAdmin.history_form_view = history_form_view
+    SimpleHistoryAdmin.render_history_view = render_history_view
+    SimpleHistoryAdmin.history_view_title = lambda self, request, obj: _("History: %(object)s") % {"object": obj}
+    SimpleHistoryAdmin.history_form_view_title = lambda self, request, obj: str(obj)

@@ -92,3 +92,34 @@ def test_a_change_is_labelled_with_the_readers_punctuation(staff_client, renamed
     text = page_text(staff_client.get(reverse("admin:ledger_party_history", args=[renamed.pk])))
     assert f"{line}Maison des jeunes de Saint-Jérôme\xa0→\xa0Maison des jeunes, nouveau nom" in text
     assert ("Name :" if language == "en" else "Nom:") not in text
+
+
+def test_an_admin_built_on_simple_history_alone_keeps_its_past_versions_read_only(staff_client):
+    """The per-km rates' admin builds on SimpleHistoryAdmin itself: its versions are read-only all the same."""
+    from datetime import date
+
+    from moneyed import Money
+
+    from sharedcosts.travel.models import MileageRate
+
+    rate = MileageRate.objects.create(effective_from=date(2026, 4, 1), per_km=Money("0.5000", "CAD"), source="Politique")
+    rate.source = "Politique révisée"
+    rate.save()
+    older = rate.history.order_by("history_date").first()
+    url = reverse("admin:sharedcosts_mileagerate_simple_history", args=[rate.pk, older.history_id])
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert 'name="source"' not in page.content.decode()
+    assert breadcrumbs(page).startswith("Accueil › Coûts partagés › Taux au kilomètre › ")
+    response = staff_client.post(url, {"effective_from": "2026-04-01", "per_km_0": "0.5", "per_km_1": "CAD", "source": "Politique"})
+    assert response.status_code == 405
+    rate.refresh_from_db()
+    assert rate.source == "Politique révisée"
+
+
+def test_the_history_column_of_a_change_keeps_django_s_modifier_on_the_index(staff_client, renamed):
+    index = page_text(staff_client.get(reverse("admin:index")))
+    assert "Modifier" in index
+    assert "Changement" not in index
+    history = page_text(staff_client.get(reverse("admin:ledger_party_history", args=[renamed.pk])))
+    assert "Changement" in history
