@@ -43,9 +43,15 @@ class HoldReason:
 
 
 def hold_words(instalment: Instalment) -> str:
-    """Why the instalment is held, in the active language; the stored sentence when it has no code."""
+    """Why the instalment is held, in the active language; the stored sentence when it has no code.
+
+    A version of its history written while the history kept the code alone
+    (grants migration 0009) reads as the code's label.
+    """
     if instalment.hold_code == HoldCode.OVERDUE_REPORT:
-        params = instalment.hold_params
+        params = instalment.hold_params or {}
+        if not {"kind", "due_date"} <= params.keys():
+            return str(HoldCode.OVERDUE_REPORT.label)
         return _("The %(kind)s due on %(date)s has not been accepted yet; accepting it releases this payment.") % {
             "kind": str(ReportKind(params["kind"]).label).lower(),
             "date": date_words(date.fromisoformat(params["due_date"])),

@@ -15,6 +15,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self) -> None:
+        from ledger.admin_history import history_read_only_install
         from ledger.dates import date_text_install
         from ledger.money import money_text_install
         from ledger.words import person_text_install
@@ -22,4 +23,5 @@ class LedgerConfig(AppConfig):
         money_text_install()
         date_text_install()
         person_text_install()
+        history_read_only_install()
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="ledger_staff_groups")

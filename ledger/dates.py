@@ -48,13 +48,26 @@ def date_text_install() -> None:
     """Make Django's own localized dates write the first of the month ``1er``.
 
     The admin writes a date field, in its lists and its forms, with
-    ``formats.localize``, as a template does ``{{ day }}``: ``1 avril 2026``.
-    Both then read ``1er avril 2026``, as :func:`date_words` writes it.
-    Called once, when the ledger app is ready.
+    ``formats.localize``, as a template does ``{{ day }}``: ``1 avril 2026``;
+    its lists' date drill-down writes each day with ``formats.date_format``
+    (``1 novembre``), as the ``date`` filter does. All then read ``1er``, as
+    :func:`date_words` writes it; a format that does not open with the day
+    (a time: ``1 h 05``) is left as it is. Called once, when the ledger app
+    is ready.
     """
     from django.template import base
     from django.utils import formats
 
+    plain_date_format = formats.date_format
+
+    def date_format(value, format=None, use_l10n: bool | None = None):
+        text = plain_date_format(value, format, use_l10n=use_l10n)
+        pattern = formats.get_format(format or "DATE_FORMAT", use_l10n=use_l10n)
+        if isinstance(value, date) and pattern.startswith("j "):
+            return _first_of_month(text, value)
+        return text
+
+    formats.date_format = date_format
     plain = formats.localize
 
     def localize(value, use_l10n: bool | None = None):

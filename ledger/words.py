@@ -25,10 +25,24 @@ def person_text_install() -> None:
     by) and of its choice lists with ``str()``, which Django's user model
     makes the username ("finances"); the history pages and the portal name
     people. Called once, when the ledger app is ready.
+
+    A read-only field of a form (created by, submitted by) writes the person
+    as their name with no link: Django would link the user's admin page,
+    which finance staff and administrators may not open.
     """
+    from django.contrib.admin.helpers import AdminReadonlyField
     from django.contrib.auth import get_user_model
 
-    get_user_model().__str__ = person_words
+    user_model = get_user_model()
+    user_model.__str__ = person_words
+    linked = AdminReadonlyField.get_admin_url
+
+    def get_admin_url(self, remote_field, remote_obj):
+        if isinstance(remote_obj, user_model):
+            return person_words(remote_obj)
+        return linked(self, remote_field, remote_obj)
+
+    AdminReadonlyField.get_admin_url = get_admin_url
 
 
 def file_size_words(size: int) -> str:

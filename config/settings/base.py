@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     # Before our apps: their post_migrate hook gives administrators the permissions to unlock logins.
-    "axes",
+    "config.login_records.LoginRecordsConfig",
     "ledger",
     "grants",
     "sharedcosts",
@@ -122,6 +122,10 @@ STORAGES = {
 # Uploaded documents are private: kept outside the web root, served by views
 # that check who may see them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "private"))
+
+# History is read, never restored: a past version put back by a form would undo what the services
+# decided (a posted allocation back to draft). ledger.admin_history also refuses a version page's POST.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Failed logins are throttled (django-axes, config.login_throttle): 5 failures lock a username
 # from one address, 20 lock the address whatever usernames it tries, each for 15 minutes after

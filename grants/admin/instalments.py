@@ -14,7 +14,7 @@ from grants.holds import hold_words
 from grants.models import Instalment, InstalmentStatus
 from grants.services import instalment_pay, instalment_reverse_payment
 from ledger.admin_actions import each_selected, refusal_report
-from ledger.admin_history import HistoryAdmin
+from ledger.admin_history import HistoryAdmin, HistoryLine
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
 from ledger.money_input import MONEY_INPUT
@@ -70,6 +70,15 @@ class InstalmentAdmin(MoneyTotalsMixin, HistoryAdmin):
         "transaction",
         "paid_at",
     ]
+    # The hold shows once, in words (held_because): its code and what it names are the services' to set.
+    exclude = ["hold_code", "hold_params", "hold_reason"]
+    history_lines = [
+        HistoryLine(
+            gettext_lazy("reason for the hold"),
+            ("hold_code", "hold_params", "hold_reason"),
+            lambda version: hold_words(version.instance),
+        )
+    ]
     actions = ["pay_now", "reverse_payments"]
 
     amount_money = money_column("amount", gettext_lazy("amount"))
@@ -92,6 +101,10 @@ class InstalmentAdmin(MoneyTotalsMixin, HistoryAdmin):
         return hold_words(instalment)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Instalment | None = None) -> bool:
+        """An instalment changes only by its acts (pay, hold, release, reverse): its page is read, never saved."""
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Instalment | None = None) -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
@@ -19,7 +20,7 @@ class InstalmentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
     REVERSED = "reversed", _("Payment reversed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("instalment", "Cancelled")
 
 
 class HoldCode(models.TextChoices):
@@ -63,8 +64,8 @@ class Instalment(models.Model):
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
-    # The hold's code is in the history; its parameters would show there as raw data.
-    history = HistoricalRecords(excluded_fields=["hold_params"])
+    # The history keeps the hold's code and what it names: its pages write them in words (grants.admin.instalments).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("instalment")

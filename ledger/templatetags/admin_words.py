@@ -34,3 +34,17 @@ def add_one(opts: Options) -> str:
 @register.filter
 def worded(formset: InlineAdminFormSet) -> InlineAdminFormSet:
     return admin_words.inline_worded(formset)
+
+
+@register.simple_tag(takes_context=True)
+def nothing_to_save(context: template.Context) -> bool:
+    """A change form whose every field is read-only and whose inlines take no change: no Save button for it."""
+    if context.get("add"):
+        return False
+    adminform = context.get("adminform")
+    if adminform is None or any(not field.is_readonly for fieldset in adminform for line in fieldset for field in line):
+        return False
+    return not any(
+        inline.has_add_permission or inline.has_change_permission or inline.has_delete_permission
+        for inline in context.get("inline_admin_formsets") or []
+    )

@@ -255,3 +255,31 @@ def test_an_act_is_never_done_by_a_get(admin_client_of, administrator, make_gran
     grant = make_grant(approve=False)
     assert admin_client_of(administrator).get(reverse("admin:grants_grant_approve", args=[grant.pk])).status_code == 403
     assert Grant.objects.get().status == GrantStatus.DRAFT
+
+
+def test_a_grant_page_names_its_people_without_links_and_its_labels_agree_with_une_subvention(
+    admin_client_of, administrator, finance_user, make_grant
+):
+    finance_user.first_name, finance_user.last_name = "Sophie", "Lévesque"
+    finance_user.save(update_fields=["first_name", "last_name"])
+    grant = make_grant()
+    page = admin_client_of(administrator).get(reverse("admin:grants_grant_change", args=[grant.pk])).content.decode()
+    labels = re.findall(r"<label>([^<]*)</label>", page)
+    assert {"Créée le\xa0:", "Créée par\xa0:", "Approuvée le\xa0:", "Approuvée par\xa0:"} <= set(labels)
+    assert "Créé le\xa0:" not in labels
+    assert '<div class="readonly">Sophie Lévesque</div>' in page
+    assert "/admin/auth/user/" not in page
+
+
+def test_a_submitted_report_s_page_names_who_submitted_it_and_offers_no_save(admin_client_of, finance_user, requirement, member):
+    from grants.services import report_save
+
+    from .conftest import complete
+
+    member.first_name, member.last_name = "Sophie", "Lévesque"
+    member.save(update_fields=["first_name", "last_name"])
+    report = report_save(requirement=requirement, user=member, data=complete(), submit=True, expected_versions=0)
+    page = admin_client_of(finance_user).get(reverse("admin:grants_projectreport_change", args=[report.pk])).content.decode()
+    assert "Sophie Lévesque" in page
+    assert "/admin/auth/user/" not in page
+    assert 'name="_save"' not in page and 'name="_continue"' not in page

@@ -1,5 +1,7 @@
 """The instalments' list: by due date, filtered by what needs doing, its amounts totalled under the table."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,3 +94,58 @@ def test_a_hold_reads_in_the_staff_member_s_language_in_the_list_the_instalment_
     ]
     for page in pages:
         assert "The final report due on November 19, 2026" in staff_client.get(page).content.decode()
+
+
+@pytest.fixture
+def overdue_hold(schedule):
+    """The held instalment, held for its grant's final report due on 19 November 2026, by the service's route."""
+    held = Instalment.objects.get(pk=schedule[1].pk)
+    held.hold_code = HoldCode.OVERDUE_REPORT
+    held.hold_params = {"report": 1, "kind": "final", "due_date": "2026-11-19"}
+    held.hold_reason = ""
+    held.save()
+    return held
+
+
+def test_an_instalment_page_shows_its_hold_once_in_words_with_nothing_to_edit_or_save(staff_client, overdue_hold):
+    url = reverse("admin:grants_instalment_change", args=[overdue_hold.pk])
+    response = staff_client.get(url)
+    page = response.content.decode()
+    assert page.count("Motif de la retenue") == 1
+    assert "Le rapport final attendu le 19 novembre 2026 n’a pas encore été accepté" in page
+    for internal in ('"due_date":', "2026-11-19", 'name="hold_', "un versement retenu avant que les retenues", 'name="_save"'):
+        assert internal not in page
+    staff_client.post(url, {"hold_code": "", "hold_params": "{}", "hold_reason": "rien"})
+    overdue_hold.refresh_from_db()
+    assert (overdue_hold.hold_code, overdue_hold.hold_reason) == (HoldCode.OVERDUE_REPORT, "")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "Status: Scheduled\xa0→\xa0Held",
+                "Reason for the hold: —\xa0→\xa0The final report due on November 19, 2026 has not been accepted yet;",
+            ],
+        ),
+        (
+            "fr-ca",
+            [
+                "Statut\xa0: Prévu\xa0→\xa0Retenu",
+                "Motif de la retenue\xa0: —\xa0→\xa0Le rapport final attendu le 19 novembre 2026 n’a pas encore été accepté;",
+            ],
+        ),
+    ],
+)
+def test_the_history_writes_a_hold_once_in_the_readers_words_and_punctuation(
+    staff_client, settings, overdue_hold, language, lines
+):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = staff_client.get(reverse("admin:grants_instalment_history", args=[overdue_hold.pk])).content.decode()
+    text = re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    for line in lines:
+        assert line in text
+    for raw in ("overdue_report", "2026-11-19", "due_date", "hy it is held", "hat the hold names", "Status :", "hold :"):
+        assert raw not in text

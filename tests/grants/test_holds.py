@@ -16,6 +16,7 @@ from .conftest import RUN_DAY
 pytestmark = pytest.mark.django_db
 
 hold_codes_migration = importlib.import_module("grants.migrations.0008_instalment_hold_codes")
+history_params_migration = importlib.import_module("grants.migrations.0010_instalment_history_keeps_hold_params")
 
 
 def held_for_a_report_due(grant, due: date) -> Instalment:
@@ -69,3 +70,34 @@ def test_the_migration_codes_a_sentence_naming_the_due_date_of_one_of_the_grant_
         HoldCode.OVERDUE_REPORT, {"report": requirement.pk, "kind": "interim", "due_date": "2025-05-15"}, sentence
     )
     assert (staff.hold_code, staff.hold_params, staff.hold_reason) == ("", {}, "Attendu le 2024-01-01")
+
+
+def test_the_history_migration_codes_a_version_s_sentence_as_0008_coded_the_instalments(make_grant):
+    grant = make_grant()
+    held = held_for_a_report_due(grant, date(2025, 5, 15))
+    requirement = ReportRequirement.objects.get(grant=grant)
+    sentence = "Le rapport d’étape attendu le 2025-05-15 n’a pas encore été accepté"
+    versions = Instalment.history.filter(id=held.pk, status=InstalmentStatus.HELD)
+    versions.update(hold_code="", hold_params={}, hold_reason=sentence)
+
+    history_params_migration.overdue_report_versions_coded(apps, None)
+
+    version = versions.get()
+    assert (version.hold_code, version.hold_params, version.hold_reason) == (
+        HoldCode.OVERDUE_REPORT, {"report": requirement.pk, "kind": "interim", "due_date": "2025-05-15"}, sentence
+    )
+    with translation.override("en"):
+        assert hold_words(version.instance) == (
+            "The interim report due on May 15, 2025 has not been accepted yet; accepting it releases this payment."
+        )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("fr-ca", "Un rapport exigé est en retard"), ("en", "A required report is overdue")]
+)
+def test_a_version_that_kept_the_code_alone_reads_as_the_code_s_label(make_grant, language, words):
+    held = held_for_a_report_due(make_grant(), date(2025, 5, 15))
+    version = Instalment.history.get(id=held.pk, status=InstalmentStatus.HELD)
+    version.hold_params = {}
+    with translation.override(language):
+        assert hold_words(version.instance) == words

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from moneyed import Money
 
-from grants.models import Grant, HoldCode, Instalment, InstalmentStatus
+from grants.models import Grant, GrantStatus, HoldCode, Instalment, InstalmentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,16 @@ def test_a_grant_ends_after_it_starts_and_an_approval_is_recorded(make_grant):
         Grant.objects.filter(pk=grant.pk).update(end_date=date(2025, 3, 31))
     with pytest.raises(IntegrityError), transaction.atomic():
         Grant.objects.filter(pk=grant.pk).update(status="approved")
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("fr-ca", ["Prévu", "Retenu", "Payé", "En échec", "Paiement contrepassé", "Annulé"]),
+        ("en", ["Scheduled", "Held", "Paid", "Failed", "Payment reversed", "Cancelled"]),
+    ],
+)
+def test_an_instalment_s_statuses_agree_with_un_versement(language, labels):
+    with translation.override(language):
+        assert [str(label) for label in InstalmentStatus.labels] == labels
+        assert str(GrantStatus.CANCELLED.label) == ("Annulée" if language == "fr-ca" else "Cancelled")

@@ -197,3 +197,8 @@ def test_a_deletion_is_told_with_its_article_and_other_messages_are_left_as_they
         assert admin_message(stock, Party._meta) == said
         assert admin_message("Rien de Django.", Party._meta) == "Rien de Django."
         assert admin_message(stock, None) == stock
+
+
+def test_a_form_with_something_to_edit_keeps_its_save_buttons(admin_page, party):
+    page = admin_page(reverse("admin:ledger_party_change", args=[party.pk]), "fr-ca")
+    assert 'name="_save"' in page and 'name="_continue"' in page

@@ -340,10 +340,14 @@ def test_the_rebuild_is_the_owners_alone(cash, party_account):
 
 
 def migrate_as_owner(target: tuple[str, str] | None = None) -> None:
-    """Migrate the ledger to ``target``, or to its latest migration."""
+    """Migrate the ledger to ``target``, or every app to its latest migration.
+
+    Going back in the ledger also unapplies the other apps' migrations that
+    depend on it, so the way forward is every app's, not the ledger's alone.
+    """
     with as_owner():
         executor = MigrationExecutor(connection)
-        executor.migrate([target] if target else executor.loader.graph.leaf_nodes("ledger"))
+        executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

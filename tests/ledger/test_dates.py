@@ -45,3 +45,25 @@ def test_django_s_own_dates_write_the_first_of_the_month_as_quebec_does(language
     with translation.override(language):
         assert f"{display_for_value(date(2026, 4, 1), '')} · {display_for_value(date(2026, 4, 11), '')}" == expected
         assert Template("{{ first }} · {{ other }}").render(Context({"first": date(2026, 4, 1), "other": date(2026, 4, 11)})) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr-ca", ["1er novembre", "11 novembre", "1er novembre 2026"]), ("en", ["November 1", "November 11", "November 1, 2026"])],
+)
+def test_the_drill_down_of_a_list_and_the_date_filter_write_the_first_of_the_month_as_quebec_does(language, expected):
+    """The admin lists' date hierarchy writes each day with ``formats.date_format``; so does ``{{ day|date }}``."""
+    from django.template import Context, Template
+    from django.utils import formats
+
+    with translation.override(language):
+        days = [formats.date_format(date(2026, 11, day), "MONTH_DAY_FORMAT") for day in (1, 11)]
+        written = Template('{{ day|date:"DATE_FORMAT" }}').render(Context({"day": date(2026, 11, 1)}))
+        assert [*days, written] == expected
+
+
+def test_a_time_on_the_first_of_the_month_is_left_as_it_is():
+    from django.utils import formats
+
+    with translation.override("fr-ca"):
+        assert formats.date_format(datetime(2026, 11, 1, 1, 5), "TIME_FORMAT") == "1\xa0h\xa005"

@@ -1,9 +1,15 @@
 """Values in words: people by their names, file sizes in the reader's units."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
+from moneyed import Money
 
+from ledger.models import TransactionKind
+from ledger.services import Line, transaction_post
 from ledger.words import de_name, file_size_words, name_sort_key, person_words
 
 
@@ -65,3 +71,23 @@ def test_names_sort_as_a_french_reader_looks_them_up_not_by_character_code():
         "Ecole",
         "Élan",
     ]
+@pytest.mark.django_db
+def test_a_read_only_person_is_their_name_with_no_link_to_a_page_they_cannot_open(
+    client, administrator, finance_user, cash, party_account
+):
+    administrator.first_name, administrator.last_name = "Sophie", "Lévesque"
+    administrator.save(update_fields=["first_name", "last_name"])
+    posted, _ = transaction_post(
+        lines=[Line(account=cash, amount=Money("-80.00", "CAD")), Line(account=party_account, amount=Money("80.00", "CAD"))],
+        date=date(2025, 6, 1),
+        kind=TransactionKind.ADJUSTMENT,
+        idempotency_key="words:1",
+        posted_by=administrator,
+    )
+    finance_user.is_staff = True
+    finance_user.save(update_fields=["is_staff"])
+    client.force_login(finance_user)
+    page = client.get(reverse("admin:ledger_transaction_change", args=[posted.pk])).content.decode()
+    assert '<div class="readonly">Sophie Lévesque</div>' in page
+    assert "/admin/auth/user/" not in page
+    assert reverse("admin:ledger_fiscalperiod_change", args=[posted.period_id]) in page
