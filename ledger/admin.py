@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from ledger.admin_actions import ReadOnlyInline, each_selected
+from ledger.admin_forms import admin_form, admin_form_media
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import french_order
 from ledger.errors import DomainError
@@ -248,7 +249,9 @@ class TransactionAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Post an adjustment"),
             "opts": self.model._meta,
-            "form": form,
+            "adminform": admin_form(form),
+            "media": admin_form_media(form),
             "lines": lines,
+            "submit_label": _("Post"),
         }
         return TemplateResponse(request, "admin/ledger/transaction/adjustment.html", context)
