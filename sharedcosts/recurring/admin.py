@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.admin_actions import ReadOnlyInline
+from ledger.admin_forms import admin_form, admin_form_media
 from ledger.dates import date_words
 from ledger.errors import DomainError
 from ledger.money import money_format
@@ -98,19 +99,19 @@ ACTIONS = {
     ),
     "pause": StaffAction(
         gettext_lazy("Pause"),
-        gettext_lazy("paused from"),
+        gettext_lazy("Paused from"),
         _on_day(recurring_pause, "paused_from", "paused_by"),
         gettext_lazy("The schedule is paused; nothing is posted until it is resumed."),
     ),
     "resume": StaffAction(
         gettext_lazy("Resume"),
-        gettext_lazy("resumed on"),
+        gettext_lazy("Resumed on"),
         _on_day(recurring_resume, "resumed_on", "resumed_by"),
         gettext_lazy("The schedule is resumed; the days of the pause are skipped."),
     ),
     "end": StaffAction(
         gettext_lazy("End early"),
-        gettext_lazy("last day"),
+        gettext_lazy("Last day"),
         _on_day(recurring_end, "end_date", "ended_by"),
         gettext_lazy("The schedule ends early; the occurrences after its end are skipped."),
     ),
@@ -231,7 +232,9 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
             "title": f"{staff_action.title} · {schedule}",
             "opts": self.model._meta,
             "schedule": schedule,
-            "form": form,
+            "adminform": admin_form(form),
+            "media": admin_form_media(form),
+            "submit_label": _("Save"),
         }
         return TemplateResponse(request, "admin/sharedcosts/recurringexpense/action.html", context)
 

@@ -6,9 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from djmoney.forms.fields import MoneyField
 
+from ledger.admin_forms import AdminDateField
 from ledger.errors import DomainError
+from ledger.money_input import MoneyFormField
 from sharedcosts.recurring.models import RecurringExpense
 from sharedcosts.recurring.services import recurring_check
 
@@ -64,9 +65,9 @@ class RecurringCreateForm(forms.ModelForm):
 
 
 class AmendForm(forms.Form):
-    effective_from = forms.DateField(label=gettext_lazy("from"))
-    amount = MoneyField(
-        label=gettext_lazy("new amount"),
+    effective_from = AdminDateField(label=gettext_lazy("From"))
+    amount = MoneyFormField(
+        label=gettext_lazy("New amount"),
         max_digits=14,
         decimal_places=2,
         default_currency=settings.DEFAULT_CURRENCY,
@@ -77,7 +78,7 @@ class AmendForm(forms.Form):
 class DayForm(forms.Form):
     """The one day a pause, a resumption or an early end takes effect."""
 
-    day = forms.DateField()
+    day = AdminDateField()
 
     def __init__(self, *args, label: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -255,3 +255,21 @@ def test_an_act_is_never_done_by_a_get(admin_client_of, administrator, make_gran
     grant = make_grant(approve=False)
     assert admin_client_of(administrator).get(reverse("admin:grants_grant_approve", args=[grant.pk])).status_code == 403
     assert Grant.objects.get().status == GrantStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("fr-ca", ["Nouveau montant\u00a0:", "Nouvelle date de fin\u00a0:", "Motif\u00a0:"]),
+        ("en", ["New amount:", "New end date:", "Reason:"]),
+    ],
+)
+def test_the_amend_page_names_its_fields_with_a_capital_and_offers_the_calendar(
+    admin_client_of, administrator, make_grant, settings, language, labels
+):
+    grant = make_grant()
+    client = admin_client_of(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("admin:grants_grant_amend", args=[grant.pk])).content.decode()
+    assert re.findall(r"<label[^>]*>([^<]*)</label>", page)[-3:] == labels
+    assert re.search(r'<input type="text" name="end_date" value="2026-03-31" class="vDateField"', page)

@@ -1,5 +1,6 @@
 """The recurring expenses' screens: created through the service, staff actions on their own pages, the pool's line."""
 
+import re
 from datetime import date
 
 import pytest
@@ -100,3 +101,40 @@ def test_the_pages_open_and_the_pool_page_shows_the_difference_with_its_budget(a
     page = client.get(reverse("admin:sharedcosts_costpool_change", args=[joined.pk])).content.decode()
     assert "9\xa0600,00\xa0$" in page and "10\xa0000,00\xa0$" in page
     assert "-400,00\xa0$" in page or "−400,00\xa0$" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("fr-ca", {"amend": ["À partir du\u00a0:", "Nouveau montant\u00a0:"], "pause": ["En pause à partir du\u00a0:"],
+                   "end": ["Dernier jour\u00a0:"]}),
+        ("en", {"amend": ["From:", "New amount:"], "pause": ["Paused from:"], "end": ["Last day:"]}),
+    ],
+)
+def test_the_action_pages_name_their_fields_with_a_capital_and_offer_the_calendar(
+    admin_client_of, finance_user, make_schedule, settings, language, labels
+):
+    rent = make_schedule()
+    client = admin_client_of(finance_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for action, expected in labels.items():
+        page = client.get(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, action])).content.decode()
+        assert re.findall(r"<label[^>]*>([^<]*)</label>", page)[-len(expected):] == expected
+        assert 'class="vDateField"' in page
+
+
+def test_the_resume_page_names_its_day_with_a_capital(admin_client_of, finance_user, make_schedule, settings):
+    rent = make_schedule()
+    client = admin_client_of(finance_user)
+    client.post(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "pause"]), {"day": "2025-07-01"})
+    page = client.get(reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "resume"])).content.decode()
+    assert re.findall(r"<label[^>]*>([^<]*)</label>", page)[-1] == "Repris le\u00a0:"
+
+
+def test_an_amount_is_amended_as_typed_in_french(admin_client_of, finance_user, make_schedule):
+    rent = make_schedule()
+    client = admin_client_of(finance_user)
+    url = reverse("admin:sharedcosts_recurringexpense_act", args=[rent.pk, "amend"])
+    response = client.post(url, {"effective_from": "2025-06-01", "amount_0": "1 100,50", "amount_1": "CAD"})
+    assert response.status_code == 302
+    assert rent.amendments.get().amount == cad("1100.50")
