@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from ledger.admin_forms import AdminDateField
 from ledger.errors import DomainError
-from ledger.money_input import MoneyFormField
+from ledger.money_input import MoneyFormField, PercentField
 from sharedcosts.recurring.models import RecurringExpense
 from sharedcosts.recurring.services import recurring_check
 
@@ -36,6 +36,7 @@ class RecurringCreateForm(forms.ModelForm):
             "end_date",
             "indexation_rate",
         ]
+        field_classes = {"indexation_rate": PercentField}
 
     def clean_dates(self) -> list[date]:
         text = self.cleaned_data.get("dates") or ""
