@@ -23,6 +23,7 @@ from djmoney.forms.widgets import MoneyWidget
 from djmoney.models.fields import MoneyField
 
 from ledger.money import percent_text, reader_locale
+from ledger.words import number_words
 
 SPACES = " \u00a0\u202f"
 MINUS_SIGNS = "-\u2212"
@@ -174,6 +175,31 @@ class PercentField(AmountField):
         if isinstance(value, Decimal):
             return value
         return percent_parse(text=str(value))
+
+
+class QuantityInput(AmountInput):
+    """A text input on the number pad that shows a measure (a distance) as the reader writes it: ``195``, ``195,5``."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return number_words(value)
+        return forms.TextInput.format_value(self, value)
+
+
+class QuantityField(AmountField):
+    """A measure typed the reader's way (:func:`amount_parse`), shown back without a useless zero."""
+
+    widget = QuantityInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as refusal:
+            if refusal.code != "not_a_number":
+                raise
+            raise ValidationError(
+                _("“%(text)s” is not a number: write it as 1,450.5."), code="not_a_number", params={"text": value}
+            ) from refusal
 
 
 class MoneyFormField(DjangoMoneyFormField):

@@ -1,10 +1,14 @@
-"""Values in words, as the reader writes them: people by their names, sizes in Ko and Mo."""
+"""Values in words, as the reader writes them: people by their names, distances in km, sizes in Ko and Mo."""
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from ledger.money import reader_locale
 
 KILO = 1024
 
@@ -25,6 +29,16 @@ def person_text_install() -> None:
     from django.contrib.auth import get_user_model
 
     get_user_model().__str__ = person_words
+
+
+def number_words(value: Decimal) -> str:
+    """A measured number as the reader writes it, with no zero after its decimal mark: ``9 854``, ``195,5``; ``9,854``."""
+    return format_decimal(value, format="#,##0.###", locale=reader_locale())
+
+
+def km_words(value: Decimal) -> str:
+    """A distance as the reader writes it: ``9 854 km``, ``195,5 km``."""
+    return f"{number_words(value)}\u00a0km"
 
 
 def file_size_words(size: int) -> str:

@@ -164,3 +164,10 @@ def test_a_period_without_travel_or_with_a_missing_distance_writes_nothing(trave
     assert refused.value.code == "missing_distance"
     assert "Sainte-Agathe-des-Monts" in refused.value.messages[0] and "Mont-Laurier" in refused.value.messages[0]
     assert written() == before
+
+
+def test_each_travel_expense_says_its_km_and_period_as_the_reader_writes_them(travelled, trio, finance_user):
+    equalisation = travel_equalise(group=travelled, prepared_by=finance_user, rule="equal", **YEAR)
+    descriptions = {e.payer: e.description for e in Expense.objects.filter(pool=equalisation.pool)}
+    assert descriptions[trio["C"]] == "680\u00a0km du 1er avril 2025 au 31 mars 2026, 340,00\u00a0$"
+    assert equalisation.pool.name == "Déplacements de Table de concertation jeunesse, du 1er avril 2025 au 31 mars 2026"
