@@ -247,3 +247,20 @@ def test_a_page_of_transactions_is_written_in_a_fixed_number_of_queries(
         transaction_reverse(original=expense.transaction, date=date(2025, 6, day), posted_by=administrator)
     assert page_queries() == few
     assert Transaction.objects.count() > 25
+
+
+def test_an_english_reader_reads_a_partys_accounts_in_english(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_party_change", args=[party.pk])).content.decode()
+    assert "Position in the pool Locaux partagés" in page and "Grants received (CAD)" in page
+    assert "Position dans" not in page and "Subventions reçues" not in page
+    accounts = staff_client.get(reverse("admin:ledger_account_changelist")).content.decode()
+    assert '<td class="field-name_in_words">Position in the pool Locaux partagés</td>' in accounts
+    assert "Position dans" not in accounts
+
+
+def test_the_adjustment_form_names_each_account_in_the_readers_language(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_adjustment")).content.decode()
+    assert f">POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</option>" in page
+    assert "Position dans" not in page
