@@ -150,7 +150,21 @@ class FiscalPeriodAdmin(HistoryAdmin):
 
 class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ["account", "amount"]
+    fields = ["account_in_words", "amount"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        return super().get_queryset(request).select_related("account")
+
+    @admin.display(description=gettext_lazy("account"))
+    def account_in_words(self, entry: Entry) -> str:
+        """The entry's account, linked, named in the reader's language (:mod:`ledger.account_words`)."""
+        account = entry.account
+        return format_html(
+            '<a href="{}">{} · {}</a>',
+            reverse("admin:ledger_account_change", args=[account.pk]),
+            account.code,
+            accounts_names(accounts=[account])[account.pk],
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
         return False

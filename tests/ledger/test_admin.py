@@ -264,3 +264,11 @@ def test_the_adjustment_form_names_each_account_in_the_readers_language(staff_cl
     page = staff_client.get(reverse("admin:ledger_transaction_adjustment")).content.decode()
     assert f">POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</option>" in page
     assert "Position dans" not in page
+
+
+def test_a_transactions_entries_name_their_accounts_in_the_readers_language(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_change", args=[movements["expense"].pk])).content.decode()
+    assert f"POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</a>" in page
+    assert f"POOL-{pool.pk}-COST · Cost of the pool Locaux partagés</a>" in page
+    assert "Position dans" not in page and "Coût du regroupement" not in page
