@@ -61,6 +61,10 @@ class RecurringCreateForm(forms.ModelForm):
                 indexation_rate=cleaned.get("indexation_rate"),
             )
         except DomainError as refusal:
+            if refusal.code == "indexation_range":
+                # Said beside the field, which also spares the table's check saying it again.
+                self.add_error("indexation_rate", refusal.messages)
+                return cleaned
             raise forms.ValidationError(refusal.messages) from refusal
         return cleaned
 

@@ -153,6 +153,7 @@ def test_an_indexation_that_is_no_percentage_is_refused_and_nothing_is_written(a
     data["indexation_rate"] = "150 %"
     page = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data).content.decode()
     assert "Une indexation annuelle est entre 0\u00a0% et 100\u00a0%, pas 150\u00a0%." in page
+    assert "L’indexation annuelle doit être comprise" not in page  # said once, beside its field
     assert "Saisissez un nombre." not in page  # the amount, typed the French way, is read
     assert not RecurringExpense.objects.exists()
 
