@@ -7,7 +7,10 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self) -> None:
+        from grants.accounts import grants_accounts_names
         from grants.memos import grant_memos
+        from ledger.account_words import account_namer_register
         from ledger.memo_words import memo_writer_register
 
         memo_writer_register(app=self.label, writer=grant_memos)
+        account_namer_register(app=self.label, namer=grants_accounts_names)

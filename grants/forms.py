@@ -10,6 +10,7 @@ from moneyed import Money
 
 from grants.models import BudgetLine, Grant
 from grants.services import grant_check
+from ledger.admin_forms import AdminDateField
 from ledger.errors import DomainError
 from ledger.money_input import MoneyFormField
 
@@ -74,14 +75,14 @@ class GrantCreateForm(forms.ModelForm):
 
 class AmendForm(forms.Form):
     amount = MoneyFormField(
-        label=gettext_lazy("new amount"),
+        label=gettext_lazy("New amount"),
         max_digits=14,
         decimal_places=2,
         default_currency=settings.DEFAULT_CURRENCY,
         currency_choices=settings.CURRENCY_CHOICES,
     )
-    end_date = forms.DateField(label=gettext_lazy("new end date"))
-    reason = forms.CharField(label=gettext_lazy("reason"), max_length=500, required=False)
+    end_date = AdminDateField(label=gettext_lazy("New end date"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
 
 
 class ReviewForm(forms.Form):

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
 
+from ledger.account_words import accounts_names
 from ledger.admin_actions import ReadOnlyInline, each_selected
+from ledger.admin_forms import admin_form, admin_form_media
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import french_order
 from ledger.errors import DomainError
@@ -53,11 +55,12 @@ class PartyAdmin(ImportExportMixin, HistoryAdmin):
         balances = account_balances(accounts=accounts)
         if not balances:
             return _("No account yet.")
+        names = accounts_names(accounts=list(accounts))
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td class="amount">{}</td></tr>',
             (
-                (reverse("admin:ledger_account_change", args=[account.pk]), account.name, money_format(balances[account.pk]))
+                (reverse("admin:ledger_account_change", args=[account.pk]), names[account.pk], money_format(balances[account.pk]))
                 for account in accounts
             ),
         )
@@ -73,9 +76,22 @@ class MembershipAdmin(ImportExportMixin, HistoryAdmin):
     autocomplete_fields = ["user", "party"]
 
 
+class AccountChangeList(ChangeList):
+    """A page of accounts, each named in the reader's language (:mod:`ledger.account_words`), for the whole page at once."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        names = accounts_names(accounts=self.result_list)
+        for account in self.result_list:
+            account.name_in_words = names[account.pk]
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "party", "type", "currency", "balance"]
+    """An account a feature made is named in the reader's language on the list; its page keeps the stored name to edit."""
+
+    list_display = ["code", "name_in_words", "party", "type", "currency", "balance"]
     list_filter = ["type", "currency", "party__sector"]
     search_fields = ["code", "name", "party__name"]
     list_select_related = ["party"]
@@ -86,6 +102,13 @@ class AccountAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
         return ["currency", "party", "type"] if obj is not None and obj.entries.exists() else []
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
+        return AccountChangeList
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def name_in_words(self, account: Account) -> str:
+        return account.name_in_words
 
     @admin.display(description=gettext_lazy("balance"), ordering="kept_balance")
     def balance(self, account: Account) -> str:
@@ -127,7 +150,21 @@ class FiscalPeriodAdmin(HistoryAdmin):
 
 class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ["account", "amount"]
+    fields = ["account_in_words", "amount"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        return super().get_queryset(request).select_related("account")
+
+    @admin.display(description=gettext_lazy("account"))
+    def account_in_words(self, entry: Entry) -> str:
+        """The entry's account, linked, named in the reader's language (:mod:`ledger.account_words`)."""
+        account = entry.account
+        return format_html(
+            '<a href="{}">{} · {}</a>',
+            reverse("admin:ledger_account_change", args=[account.pk]),
+            account.code,
+            accounts_names(accounts=[account])[account.pk],
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
         return False
@@ -248,7 +285,9 @@ class TransactionAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Post an adjustment"),
             "opts": self.model._meta,
-            "form": form,
+            "adminform": admin_form(form),
+            "media": admin_form_media(form),
             "lines": lines,
+            "submit_label": _("Post"),
         }
         return TemplateResponse(request, "admin/ledger/transaction/adjustment.html", context)

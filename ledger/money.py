@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import cache
 from typing import TypeVar
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from moneyed import Currency, Money, get_currency
@@ -147,6 +147,11 @@ def reader_locale(language: str | None = None) -> str:
 def money_format(value: Money) -> str:
     """The amount as a reader of the active language writes it: ``9 500,00 $``, ``$9,500.00``, ``US$9,500.00``."""
     return format_currency(value.amount, value.currency.code, locale=reader_locale())
+
+
+def percent_text(fraction: Decimal) -> str:
+    """The fraction as the reader writes the percentage: ``2,5 %`` in French, ``2.5%`` in English."""
+    return format_percent(fraction, locale=reader_locale(), decimal_quantization=False)
 
 
 def money_text_install() -> None:

@@ -1,4 +1,4 @@
-"""Amounts as people type them, read one way: the parser, the form field and the admin's money field.
+"""Amounts and percentages as people type them, read one way: the parsers, the form fields and the admin's money field.
 
 A browser's ``<input type=number>`` reads ``1450,50`` as 145050 in some
 languages, so money is typed in a text input (``inputmode=decimal``) and read
@@ -6,7 +6,8 @@ here. In French, ``,`` or ``.`` followed by one or two digits is the decimal
 mark and spaces (ordinary, non-breaking, narrow) group thousands; in English
 ``,`` groups thousands and ``.`` is the decimal mark. An amount that could be
 read two ways (``1,450`` in French, ``1.450,50`` anywhere) is refused rather
-than guessed.
+than guessed. A percentage is a number read by the same rules, then ``%``:
+``2,5 %`` in French, ``2.5%`` in English; it is kept as its fraction (0.025).
 """
 
 import re
@@ -21,7 +22,8 @@ from djmoney.forms.fields import MoneyField as DjangoMoneyFormField
 from djmoney.forms.widgets import MoneyWidget
 from djmoney.models.fields import MoneyField
 
-from ledger.money import reader_locale
+from ledger.money import percent_text, reader_locale
+from ledger.words import number_words
 
 SPACES = " \u00a0\u202f"
 MINUS_SIGNS = "-\u2212"
@@ -112,6 +114,11 @@ def amount_text(amount: Decimal) -> str:
     return format_decimal(amount, format="#,##0.00", locale=reader_locale())
 
 
+def percent_parse(*, text: str, language: str | None = None) -> Decimal:
+    """The fraction the percentage ``text`` says (``2,5 %`` is 0.025), read as :func:`amount_parse` reads a percentage."""
+    return amount_parse(text=text, language=language, kind="percentage") / 100
+
+
 class AmountInput(forms.TextInput):
     """A text input the phone opens on its number pad; it shows an amount as the reader writes it."""
 
@@ -155,10 +162,42 @@ class PercentageField(AmountField):
     kind = "percentage"
 
 
+class PercentInput(AmountInput):
+    """A text input on the number pad that shows a fraction as the percentage the reader writes."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return percent_text(value)
+        return forms.TextInput.format_value(self, value)
+
+
+class PercentField(PercentageField):
+    """A fraction typed as a percentage the reader's way (:func:`percent_parse`); shown back as a percentage."""
+
+    widget = PercentInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return percent_parse(text=str(value))
+
+
+class NumberInput(AmountInput):
+    """A text input on the number pad that shows a number (a distance, a threshold) as the reader writes it: ``195``, ``195,5``."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return number_words(value)
+        return forms.TextInput.format_value(self, value)
+
+
 class NumberField(AmountField):
-    """A plain decimal number typed the reader's way, no unit; its refusals say "number"."""
+    """A plain decimal number typed the reader's way, no unit, shown back without a useless zero; its refusals say "number"."""
 
     kind = "number"
+    widget = NumberInput
 
 
 class MoneyFormField(DjangoMoneyFormField):

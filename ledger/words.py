@@ -1,12 +1,17 @@
-"""Values in words, as the reader writes them: people by their names, sizes in Ko and Mo, "d’" before a vowel."""
+"""Values in words, as the reader writes them: people by their names, distances in km, sizes in Ko and Mo,
+"d’" before a vowel."""
 
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from ledger.money import reader_locale
 
 KILO = 1024
 # French elides "de" before a vowel and before an h: "d’Aire ouverte", "d’Hébergement jeunesse".
@@ -43,6 +48,16 @@ def person_text_install() -> None:
         return linked(self, remote_field, remote_obj)
 
     AdminReadonlyField.get_admin_url = get_admin_url
+
+
+def number_words(value: Decimal) -> str:
+    """A measured number as the reader writes it, with no zero after its decimal mark: ``9 854``, ``195,5``; ``9,854``."""
+    return format_decimal(value, format="#,##0.###", locale=reader_locale())
+
+
+def km_words(value: Decimal) -> str:
+    """A distance as the reader writes it: ``9 854 km``, ``195,5 km``."""
+    return f"{number_words(value)}\u00a0km"
 
 
 def file_size_words(size: int) -> str:

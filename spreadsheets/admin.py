@@ -30,6 +30,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     """Each person sees the imports they started, with their progress and result."""
 
     form = ImportJobForm
+    add_form_template = "admin/spreadsheets/importjob/add_form.html"
     list_display = ["filename", "resource", "status", "progress", "created_at", "finished_at"]
     readonly_fields = ["filename", "resource", "status", "progress", "summary", "errors", "created_at", "finished_at"]
 

@@ -32,9 +32,9 @@ KEPT_FILE_NAME = re.compile(r"^tmp[\w-]+$")
 
 
 class ImportForm(forms.Form):
-    resource = forms.ChoiceField(label=gettext_lazy("what is imported"))
+    resource = forms.ChoiceField(label=gettext_lazy("What is imported"))
     import_file = forms.FileField(
-        label=gettext_lazy("file"),
+        label=gettext_lazy("File"),
         help_text=gettext_lazy("XLSX, or CSV separated by commas, semicolons or tabs."),
     )
     erase_blanks = forms.BooleanField(

@@ -43,6 +43,10 @@ class SpreadsheetXLSX(base_formats.XLSX):
         return xlsx_bytes(dataset_rows(dataset))
 
 
+FILE_TYPES = {"xlsx": gettext_lazy("Excel workbook (.xlsx)"), "csv": gettext_lazy("CSV file (.csv)")}
+"""Each file type as people know it; tablib names it by its extension alone."""
+
+
 class SpreadsheetExportForm(SelectableFieldsExportForm):
     """The columns to tick, named in the person's language rather than by the model's field names.
 
@@ -54,7 +58,8 @@ class SpreadsheetExportForm(SelectableFieldsExportForm):
         super().__init__(formats, resources, **kwargs)
         chosen = self.fields["format"]
         chosen.label = gettext_lazy("File type")
-        chosen.choices = sorted((choice for choice in chosen.choices if choice[0]), key=lambda choice: choice[1] != "xlsx")
+        offered = sorted((choice for choice in chosen.choices if choice[0]), key=lambda choice: choice[1] != "xlsx")
+        chosen.choices = [(index, FILE_TYPES.get(title, title)) for index, title in offered]
         chosen.initial = chosen.choices[0][0]
 
     def _get_field_label(self, resource: Any, field_name: str) -> str:

@@ -10,8 +10,8 @@ from spreadsheets.registry import importable_choices
 class ImportJobForm(forms.ModelForm):
     """Start the background import of a large file (more than 1,000 rows)."""
 
-    what = forms.ChoiceField(label=gettext_lazy("what is imported"))
-    file = forms.FileField(label=gettext_lazy("file"), help_text=gettext_lazy("XLSX, or CSV separated by commas, semicolons or tabs."))
+    what = forms.ChoiceField(label=gettext_lazy("What is imported"))
+    file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy("XLSX, or CSV separated by commas, semicolons or tabs."))
 
     class Meta:
         model = ImportJob

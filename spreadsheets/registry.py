@@ -11,6 +11,8 @@ their ``resources.py``. Those build on the app's base modules
 go one way, registry → domain resources → base, with no circle.
 """
 
+from django.utils.text import capfirst
+
 from grants.resources import DisbursementResource, FundingProgrammeResource, GrantResource, ReportRequirementResource
 from ledger.resources import EntryResource, MembershipResource, PartyResource, PartyStatementResource
 from sharedcosts.resources import (
@@ -52,8 +54,8 @@ IMPORTABLE: dict[str, type[SpreadsheetResource]] = {
 
 
 def importable_choices() -> list[tuple[str, str]]:
-    """``(key, the model's plural name)`` of each importable resource, by name, for a form's choices."""
-    named = [(key, str(resource._meta.model._meta.verbose_name_plural)) for key, resource in IMPORTABLE.items()]
+    """``(key, the model's plural name)`` of each importable resource, by name, for a form's choices (with a capital, as a label)."""
+    named = [(key, capfirst(resource._meta.model._meta.verbose_name_plural)) for key, resource in IMPORTABLE.items()]
     return sorted(named, key=lambda choice: choice[1])
 
 

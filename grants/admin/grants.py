@@ -26,6 +26,7 @@ from grants.services import (
     requirements_generate,
 )
 from ledger.admin_actions import ReadOnlyInline, each_selected, refusal_report
+from ledger.admin_forms import admin_form, admin_form_media
 from ledger.admin_history import HistoryAdmin
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
@@ -270,6 +271,8 @@ class GrantAdmin(MoneyTotalsMixin, ImportExportMixin, HistoryAdmin):
             "title": _("Propose an amendment of the grant %(title)s") % {"title": grant.title},
             "opts": self.model._meta,
             "grant": grant,
-            "form": form,
+            "adminform": admin_form(form),
+            "media": admin_form_media(form),
+            "submit_label": _("Propose"),
         }
         return TemplateResponse(request, "admin/grants/grant/amend.html", context)

@@ -26,7 +26,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.accounts import grants_received_code
+from grants.accounts import grants_received_code, grants_received_name
 from grants.errors import GrantError
 from grants.memos import instalment_memo, instalment_reversal_memo
 from grants.models import FundingProgramme, Grant, GrantStatus, Instalment, InstalmentStatus
@@ -52,15 +52,11 @@ PAYABLE_GRANTS = (GrantStatus.APPROVED, GrantStatus.ACTIVE)
 # --- The partner's account ------------------------------------------------------------------------------------------
 
 
-def _grants_received_name(currency: str) -> str:
-    return _("Grants received (%(currency)s)") % {"currency": currency}
-
-
 def grants_received_account(*, party: Party, currency: str) -> Account:
     """The party's account of grants received in ``currency``, made on first use."""
     return account_get_or_create(
         code=grants_received_code(party.pk, currency),
-        name=_grants_received_name(currency),
+        name=grants_received_name(currency),
         type=AccountType.INCOME,
         currency=currency,
         party=party,
@@ -77,7 +73,7 @@ def _received_accounts(grants: Sequence[Grant]) -> dict[tuple[int, str], Account
             [
                 Account(
                     code=code,
-                    name=_grants_received_name(codes[code][1]),
+                    name=grants_received_name(codes[code][1]),
                     type=AccountType.INCOME,
                     currency=codes[code][1],
                     party_id=codes[code][0],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from grants.accounts import funding_source_code, funding_source_name, programme_fund_code, programme_fund_name
 from grants.errors import GrantError
 from grants.models import FundingProgramme
 from grants.services.amounts import amount_check_cents, amount_check_fits
@@ -28,8 +29,8 @@ ENVELOPE = FundingProgramme._meta.get_field("amount")
 
 def _funding_source(currency: str) -> Account:
     return site_account(
-        code=f"SITE-FUNDING-{currency}",
-        name=_("Site contributions to the funding programmes (%(currency)s)") % {"currency": currency},
+        code=funding_source_code(currency),
+        name=funding_source_name(currency),
         currency=currency,
         type=AccountType.EQUITY,
     )
@@ -80,8 +81,8 @@ def programme_fund(
         programme = FundingProgramme.objects.select_for_update().get(pk=programme.pk)
         if programme.fund_account_id is None:
             programme.fund_account = site_account(
-                code=f"PF-{programme.pk}",
-                name=_("Programme fund: %(name)s") % {"name": programme.name},
+                code=programme_fund_code(programme.pk),
+                name=programme_fund_name(programme.name),
                 currency=currency,
             )
             programme.save(update_fields=["fund_account"])

@@ -24,9 +24,11 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.admin_actions import ReadOnlyInline
+from ledger.admin_forms import admin_form, admin_form_media
 from ledger.dates import date_words
 from ledger.errors import DomainError
-from ledger.money import money_format
+from ledger.money import money_format, percent_text
+from ledger.money_input import MONEY_INPUT
 from ledger.roles import is_staff_member
 from sharedcosts.recurring.forms import AmendForm, DayForm, RecurringCreateForm
 from sharedcosts.recurring.models import RecurringAmendment, RecurringExpense, RecurringOccurrence
@@ -49,7 +51,7 @@ DETAILS = [
     "given_dates",
     "start_date",
     "end_date",
-    "indexation_rate",
+    "yearly_indexation",
     "paused_from",
     "created_by",
     "created_at",
@@ -73,14 +75,20 @@ class AmendmentInline(ReadOnlyInline):
         return False
 
 
+def _running(schedule: RecurringExpense) -> bool:
+    return schedule.end_date is None or schedule.end_date >= timezone.localdate()
+
+
 @dataclass(frozen=True)
 class StaffAction:
-    """A staff action's page: its title, the label of its one day (none: the amendment's form), its service."""
+    """A staff action's page: its title, the label of its one day (none: the amendment's form), its service,
+    and whether it applies to a schedule as it stands (resuming one that is not paused does not)."""
 
     title: str
     day_label: str | None
     act: Callable[[RecurringExpense, dict, AbstractBaseUser], object]
     done: str
+    applies: Callable[[RecurringExpense], bool] = _running
 
 
 def _on_day(service: Callable[..., object], day: str, actor: str) -> Callable:
@@ -98,19 +106,21 @@ ACTIONS = {
     ),
     "pause": StaffAction(
         gettext_lazy("Pause"),
-        gettext_lazy("paused from"),
+        gettext_lazy("Paused from"),
         _on_day(recurring_pause, "paused_from", "paused_by"),
         gettext_lazy("The schedule is paused; nothing is posted until it is resumed."),
+        lambda schedule: _running(schedule) and schedule.paused_from is None,
     ),
     "resume": StaffAction(
         gettext_lazy("Resume"),
-        gettext_lazy("resumed on"),
+        gettext_lazy("Resumed on"),
         _on_day(recurring_resume, "resumed_on", "resumed_by"),
         gettext_lazy("The schedule is resumed; the days of the pause are skipped."),
+        lambda schedule: schedule.paused_from is not None,
     ),
     "end": StaffAction(
         gettext_lazy("End early"),
-        gettext_lazy("last day"),
+        gettext_lazy("Last day"),
         _on_day(recurring_end, "end_date", "ended_by"),
         gettext_lazy("The schedule ends early; the occurrences after its end are skipped."),
     ),
@@ -125,6 +135,7 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
     search_fields = ["vendor", "description", "pool__name", "payer__name"]
     autocomplete_fields = ["pool", "payer"]
     inlines = [AmendmentInline, OccurrenceInline]
+    formfield_overrides = MONEY_INPUT
 
     def get_form(self, request: HttpRequest, obj: RecurringExpense | None = None, change: bool = False, **kwargs):
         if obj is None:
@@ -141,6 +152,10 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: RecurringExpense | None):
         return self.inlines if obj is not None else []
+
+    def has_change_permission(self, request: HttpRequest, obj: RecurringExpense | None = None) -> bool:
+        """A schedule is changed only by its actions' pages: its own page is read, with a "Close" button."""
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: RecurringExpense | None = None) -> bool:
         return False
@@ -172,6 +187,11 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
         upcoming = recurring_next(schedule=schedule, today=timezone.localdate(), count=1)
         return date_words(upcoming[0].date) if upcoming else "—"
 
+    @admin.display(description=gettext_lazy("yearly indexation"))
+    def yearly_indexation(self, schedule: RecurringExpense) -> str:
+        rate = schedule.indexation_rate
+        return self.get_empty_value_display() if rate is None else percent_text(rate)
+
     @admin.display(description=gettext_lazy("given dates"))
     def given_dates(self, schedule: RecurringExpense) -> str:
         return ", ".join(date_words(day) for day in schedule.dates)
@@ -196,6 +216,7 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
             (
                 (reverse("admin:sharedcosts_recurringexpense_act", args=[schedule.pk, name]), action.title)
                 for name, action in ACTIONS.items()
+                if action.applies(schedule)
             ),
         )
 
@@ -231,7 +252,9 @@ class RecurringExpenseAdmin(SimpleHistoryAdmin):
             "title": f"{staff_action.title} · {schedule}",
             "opts": self.model._meta,
             "schedule": schedule,
-            "form": form,
+            "adminform": admin_form(form),
+            "media": admin_form_media(form),
+            "submit_label": _("Save"),
         }
         return TemplateResponse(request, "admin/sharedcosts/recurringexpense/action.html", context)
 

@@ -6,9 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from djmoney.forms.fields import MoneyField
 
+from ledger.admin_forms import AdminDateField
 from ledger.errors import DomainError
+from ledger.money_input import MoneyFormField, PercentField
 from sharedcosts.recurring.models import RecurringExpense
 from sharedcosts.recurring.services import recurring_check
 
@@ -35,6 +36,7 @@ class RecurringCreateForm(forms.ModelForm):
             "end_date",
             "indexation_rate",
         ]
+        field_classes = {"indexation_rate": PercentField}
 
     def clean_dates(self) -> list[date]:
         text = self.cleaned_data.get("dates") or ""
@@ -59,14 +61,18 @@ class RecurringCreateForm(forms.ModelForm):
                 indexation_rate=cleaned.get("indexation_rate"),
             )
         except DomainError as refusal:
+            if refusal.code == "indexation_range":
+                # Said beside the field, which also spares the table's check saying it again.
+                self.add_error("indexation_rate", refusal.messages)
+                return cleaned
             raise forms.ValidationError(refusal.messages) from refusal
         return cleaned
 
 
 class AmendForm(forms.Form):
-    effective_from = forms.DateField(label=gettext_lazy("from"))
-    amount = MoneyField(
-        label=gettext_lazy("new amount"),
+    effective_from = AdminDateField(label=gettext_lazy("From"))
+    amount = MoneyFormField(
+        label=gettext_lazy("New amount"),
         max_digits=14,
         decimal_places=2,
         default_currency=settings.DEFAULT_CURRENCY,
@@ -77,7 +83,7 @@ class AmendForm(forms.Form):
 class DayForm(forms.Form):
     """The one day a pause, a resumption or an early end takes effect."""
 
-    day = forms.DateField()
+    day = AdminDateField()
 
     def __init__(self, *args, label: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -65,7 +65,7 @@ class RecurringExpense(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text=_("For example 0.0250: the amount grows by 2.5 percent on each 1 April after the start."),
+        help_text=_("For example 2.5%: the amount grows by 2.5 percent on each 1 April after the start."),
     )
     paused_from = models.DateField(
         _("paused from"), null=True, blank=True, help_text=_("Nothing is posted from this date until it is resumed.")

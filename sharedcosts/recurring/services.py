@@ -19,6 +19,7 @@ from moneyed import Money
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ledger.dates import date_words
+from ledger.money import percent_text
 from ledger.models import Party
 from sharedcosts.errors import RecurringError
 from sharedcosts.models import CostPool
@@ -74,9 +75,9 @@ def recurring_check(
         )
     if indexation_rate is not None and not Decimal(0) <= indexation_rate <= Decimal(1):
         raise RecurringError(
-            _("A yearly indexation is between 0 and 1 (0.0250 for 2.5 %%), not %(rate)s."),
+            _("A yearly indexation is between 0%% and 100%%, not %(rate)s."),
             code="indexation_range",
-            params={"rate": indexation_rate},
+            params={"rate": percent_text(indexation_rate)},
         )
     if rhythm != Rhythm.DATES:
         if dates:

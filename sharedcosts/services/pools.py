@@ -16,6 +16,7 @@ from ledger.models import Account, AccountType, Party
 from ledger.money import amount_limit, fits_column, money_format
 from ledger.roles import require_staff
 from ledger.services import account_get_or_create
+from sharedcosts.accounts import pool_cost_name, pool_position_name
 from sharedcosts.errors import CurrencyError, SharedCostsError
 from sharedcosts.models import CostPool, Participation
 
@@ -23,7 +24,7 @@ from sharedcosts.models import CostPool, Participation
 def pool_cost_account(pool: CostPool) -> Account:
     return account_get_or_create(
         code=pool.cost_account_code,
-        name=_("Cost of the pool %(pool)s") % {"pool": pool.name},
+        name=pool_cost_name(pool.name),
         type=AccountType.EXPENSE,
         currency=pool.currency,
     )
@@ -32,7 +33,7 @@ def pool_cost_account(pool: CostPool) -> Account:
 def pool_position_account(pool: CostPool, party: Party) -> Account:
     return account_get_or_create(
         code=pool.position_account_code(party),
-        name=_("Position in the pool %(pool)s") % {"pool": pool.name},
+        name=pool_position_name(pool.name),
         type=AccountType.ASSET,
         currency=pool.currency,
         party=party,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.errors import DomainError
+from ledger.words import km_words
 from sharedcosts.travel.display import rotation_context
 from sharedcosts.travel.forms import AttendanceFormSet, EqualiseForm, PeriodForm, RoadDistanceForm
 from sharedcosts.travel.models import (
@@ -160,9 +161,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
 class TravelEqualisationAdmin(admin.ModelAdmin):
     """Made by the rotation page's equalisation, never edited: its pool's expenses are posted."""
 
-    list_display = ["group", "start", "end", "pool", "km", "prepared_by"]
+    list_display = ["group", "start", "end", "pool", "km_travelled", "prepared_by"]
     list_select_related = ["group", "pool", "prepared_by"]
-    readonly_fields = ["group", "start", "end", "pool", "km", "prepared_by", "prepared_at"]
+    readonly_fields = ["group", "start", "end", "pool", "km_travelled", "prepared_by", "prepared_at"]
+    fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("km travelled"), ordering="km")
+    def km_travelled(self, equalisation: TravelEqualisation) -> str:
+        return km_words(equalisation.km)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

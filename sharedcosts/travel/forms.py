@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ledger.money_input import NumberField
 from sharedcosts.allocation import RULES
 from sharedcosts.models import RULE_LABELS
 from sharedcosts.travel.models import RoadDistance
@@ -18,6 +19,7 @@ class RoadDistanceForm(forms.ModelForm):
     class Meta:
         model = RoadDistance
         fields = ["first", "second", "km"]
+        field_classes = {"km": NumberField}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

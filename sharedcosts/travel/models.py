@@ -15,6 +15,7 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from ledger.dates import date_words
+from ledger.words import km_words
 from ledger.models import Party
 
 
@@ -57,7 +58,7 @@ class RoadDistance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first} ↔ {self.second} · {self.km} km"
+        return f"{self.first} ↔ {self.second} · {km_words(self.km)}"
 
 
 class Premises(models.Model):
@@ -212,11 +213,13 @@ class Attendance(models.Model):
 class TravelEqualisation(models.Model):
     """A group's travel over a period, put into a cost pool once: the periods of a group never overlap."""
 
-    group = models.ForeignKey(MeetingGroup, on_delete=models.PROTECT, related_name="equalisations", verbose_name=_("group"))
+    group = models.ForeignKey(
+        MeetingGroup, on_delete=models.PROTECT, related_name="equalisations", verbose_name=_("meeting group")
+    )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     pool = models.OneToOneField(
-        "sharedcosts.CostPool", on_delete=models.PROTECT, related_name="travel_equalisation", verbose_name=_("pool")
+        "sharedcosts.CostPool", on_delete=models.PROTECT, related_name="travel_equalisation", verbose_name=_("cost pool")
     )
     km = models.DecimalField(_("km travelled"), max_digits=12, decimal_places=1, default=Decimal("0.0"))
     prepared_by = models.ForeignKey(

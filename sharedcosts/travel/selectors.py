@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from ledger.dates import date_words
 from ledger.models import Party
 from ledger.money import money_round
 from sharedcosts.travel.errors import TravelError
@@ -70,7 +71,7 @@ class RateTable:
         raise TravelError(
             _("No per-km rate in %(currency)s is in force on %(date)s; add one that starts on or before that date."),
             code="missing_rate",
-            params={"currency": currency, "date": day.isoformat()},
+            params={"currency": currency, "date": date_words(day)},
         )
 
 

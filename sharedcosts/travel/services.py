@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from ledger.dates import date_words
 from ledger.models import Party
 from ledger.money import money_format
-from ledger.words import de_name
+from ledger.words import de_name, km_words
 from sharedcosts.allocation import RULES
 from sharedcosts.models import CostPool, Expense, Participation, PoolKind
 from sharedcosts.services import expenses_record
@@ -169,7 +170,7 @@ def meeting_record(
         raise TravelError(
             _("%(group)s already has a meeting on %(date)s."),
             code="meeting_exists",
-            params={"group": group.name, "date": date.isoformat()},
+            params={"group": group.name, "date": date_words(date)},
         )
     with transaction.atomic():
         meeting = Meeting.objects.create(group=group, date=date, host=host, format=format, subject=subject)
@@ -187,8 +188,8 @@ def _check_period_free(*, group: MeetingGroup, start: date_type, end: date_type)
             code="period_overlaps",
             params={
                 "group": group.name,
-                "start": overlapping.start.isoformat(),
-                "end": overlapping.end.isoformat(),
+                "start": date_words(overlapping.start),
+                "end": date_words(overlapping.end),
                 "pool": overlapping.pool.name,
             },
         )
@@ -223,12 +224,12 @@ def travel_equalise(
         raise TravelError(
             _("Nobody travelled to the meetings of %(of_group)s from %(start)s to %(end)s: there is nothing to share."),
             code="no_travel",
-            params={"of_group": de_name(group.name), "start": start.isoformat(), "end": end.isoformat()},
+            params={"of_group": de_name(group.name), "start": date_words(start), "end": date_words(end)},
         )
     name = name or _("Travel of %(of_group)s, %(start)s to %(end)s") % {
         "of_group": de_name(group.name),
-        "start": start.isoformat(),
-        "end": end.isoformat(),
+        "start": date_words(start),
+        "end": date_words(end),
     }
     with transaction.atomic():
         MeetingGroup.objects.select_for_update().get(pk=group.pk)
@@ -255,8 +256,8 @@ def travel_equalise(
                 vendor=_("Travel to the meetings of %(of_group)s") % {"of_group": de_name(group.name)},
                 date=end,
                 amount=burden.cost,
-                description=_("%(km)s km from %(start)s to %(end)s, %(amount)s")
-                % {"km": burden.km, "start": start.isoformat(), "end": end.isoformat(), "amount": money_format(burden.cost)},
+                description=_("%(km)s from %(start)s to %(end)s, %(amount)s")
+                % {"km": km_words(burden.km), "start": date_words(start), "end": date_words(end), "amount": money_format(burden.cost)},
             )
             for burden in rotation.burdens
             if burden.cost.amount

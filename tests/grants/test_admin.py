@@ -283,3 +283,21 @@ def test_a_submitted_report_s_page_names_who_submitted_it_and_offers_no_save(adm
     assert "Sophie Lévesque" in page
     assert "/admin/auth/user/" not in page
     assert 'name="_save"' not in page and 'name="_continue"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("fr-ca", ["Nouveau montant\u00a0:", "Nouvelle date de fin\u00a0:", "Motif\u00a0:"]),
+        ("en", ["New amount:", "New end date:", "Reason:"]),
+    ],
+)
+def test_the_amend_page_names_its_fields_with_a_capital_and_offers_the_calendar(
+    admin_client_of, administrator, make_grant, settings, language, labels
+):
+    grant = make_grant()
+    client = admin_client_of(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("admin:grants_grant_amend", args=[grant.pk])).content.decode()
+    assert re.findall(r"<label[^>]*>([^<]*)</label>", page)[-3:] == labels
+    assert re.search(r'<input type="text" name="end_date" value="2026-03-31" class="vDateField"', page)

@@ -103,6 +103,50 @@ def test_an_unbalanced_adjustment_is_refused_in_french_and_nothing_is_posted(sta
     assert not Transaction.objects.exists()
 
 
+ADJUSTMENT_WORDS = {
+    "fr-ca": {
+        "labels": ['for="id_date">Date\u00a0:</label>', 'for="id_memo">Libellé\u00a0:</label>'],
+        "too_few": "Une écriture demande au moins deux lignes.",
+        "django": "Veuillez soumettre au moins",
+    },
+    "en": {
+        "labels": ['for="id_date">Date:</label>', 'for="id_memo">Memo:</label>'],
+        "too_few": "An adjustment needs at least two lines.",
+        "django": "Please submit at least",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_the_adjustment_form_is_laid_out_as_the_admins_with_its_calendar(staff_client, settings, language):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = staff_client.get(reverse("admin:ledger_transaction_adjustment")).content.decode()
+    for label in ADJUSTMENT_WORDS[language]["labels"]:
+        assert label in page
+    assert 'class="vDateField"' in page and "admin/js/admin/DateTimeShortcuts.js" in page
+    assert "admin/js/core.js" in page
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_an_adjustment_of_one_line_is_refused_in_the_readers_words(staff_client, settings, cash, party_account, language):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = adjustment(cash, party_account, "0d7f6a2e-3b7c-4c1e-9d2f-6c1b2a3d4e5f")
+    del data["lines-1-account"], data["lines-1-amount_0"]
+    page = staff_client.post(reverse("admin:ledger_transaction_adjustment"), data).content.decode()
+    assert ADJUSTMENT_WORDS[language]["too_few"] in page
+    assert ADJUSTMENT_WORDS[language]["django"] not in page
+    assert not Transaction.objects.filter(kind=TransactionKind.ADJUSTMENT).exists()
+
+
+def test_a_missing_memo_is_said_in_the_memos_row(staff_client, cash, party_account):
+    data = adjustment(cash, party_account, "5e3c1d2b-7a6f-4e8d-9c0b-1a2b3c4d5e6f")
+    data["memo"] = ""
+    page = staff_client.post(reverse("admin:ledger_transaction_adjustment"), data).content.decode()
+    rows = {re.search(r"field-(\w+)", row).group(1): row for row in page.split('<div class="form-row')[1:] if "field-" in row}
+    assert "Ce champ est obligatoire." in rows["memo"] and rows["memo"].startswith(" errors")
+    assert "Ce champ est obligatoire." not in rows["date"]
+
+
 def test_a_partner_user_cannot_reach_the_adjustment_form(client, django_user_model):
     user = django_user_model.objects.create_user(username="partner", password="x", is_staff=True)
     client.force_login(user)
@@ -203,3 +247,28 @@ def test_a_page_of_transactions_is_written_in_a_fixed_number_of_queries(
         transaction_reverse(original=expense.transaction, date=date(2025, 6, day), posted_by=administrator)
     assert page_queries() == few
     assert Transaction.objects.count() > 25
+
+
+def test_an_english_reader_reads_a_partys_accounts_in_english(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_party_change", args=[party.pk])).content.decode()
+    assert "Position in the pool Locaux partagés" in page and "Grants received (CAD)" in page
+    assert "Position dans" not in page and "Subventions reçues" not in page
+    accounts = staff_client.get(reverse("admin:ledger_account_changelist")).content.decode()
+    assert '<td class="field-name_in_words">Position in the pool Locaux partagés</td>' in accounts
+    assert "Position dans" not in accounts
+
+
+def test_the_adjustment_form_names_each_account_in_the_readers_language(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_adjustment")).content.decode()
+    assert f">POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</option>" in page
+    assert "Position dans" not in page
+
+
+def test_a_transactions_entries_name_their_accounts_in_the_readers_language(staff_client, settings, movements, party, pool):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(reverse("admin:ledger_transaction_change", args=[movements["expense"].pk])).content.decode()
+    assert f"POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</a>" in page
+    assert f"POOL-{pool.pk}-COST · Cost of the pool Locaux partagés</a>" in page
+    assert "Position dans" not in page and "Coût du regroupement" not in page

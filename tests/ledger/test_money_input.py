@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from moneyed import Money
 
-from ledger.money_input import AmountField, MoneyFormField, NumberField, PercentageField, amount_parse
+from ledger.money import percent_text
+from ledger.money_input import AmountField, MoneyFormField, NumberField, PercentageField, PercentField, amount_parse, percent_parse
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,46 @@ def test_the_admin_money_field_reads_the_amount_the_french_way_with_its_currency
         assert form.is_valid(), form.errors
         assert form.cleaned_data["amount"] == Money("9500.25", "CAD")
         assert 'inputmode="decimal"' in str(form["amount"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "fraction"),
+    [
+        ("fr-ca", "2,5", Decimal("0.025")),
+        ("fr-ca", "2,5 %", Decimal("0.025")),
+        ("fr-ca", "2,5\u00a0%", Decimal("0.025")),
+        ("fr-ca", "3 %", Decimal("0.03")),
+        ("fr-ca", "2.25%", Decimal("0.0225")),
+        ("en", "2.5%", Decimal("0.025")),
+        ("en", "2.5", Decimal("0.025")),
+        ("en", "100 %", Decimal("1")),
+    ],
+)
+def test_a_percentage_is_read_as_an_amount_is_and_kept_as_its_fraction(language, text, fraction):
+    assert percent_parse(text=text, language=language) == fraction
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "code", "message"),
+    [
+        ("fr-ca", "deux", "not_a_number", "«\u00a0deux\u00a0» n’est pas un pourcentage\u00a0: écrivez-le comme 12,5."),
+        ("fr-ca", "2,5 $", "not_a_number", "«\u00a02,5 $\u00a0» n’est pas un pourcentage\u00a0: écrivez-le comme 12,5."),
+        ("fr-ca", "2,500", "ambiguous", None),
+        ("en", "two", "not_a_number", "“two” is not a percentage: write it as 12.5."),
+        ("en", "2,5%", "ambiguous_en", None),
+        ("en", "2.555%", "too_many_decimals", None),
+    ],
+)
+def test_a_percentage_that_cannot_be_read_one_way_is_refused(language, text, code, message):
+    with translation.override(language), pytest.raises(ValidationError) as refusal:
+        percent_parse(text=text)
+    assert refusal.value.code == code
+    if message is not None:
+        assert refusal.value.messages == [message]
+
+
+@pytest.mark.parametrize(("language", "written"), [("fr-ca", "2,5\u00a0%"), ("en", "2.5%")])
+def test_a_fraction_is_written_back_as_the_readers_percentage(language, written):
+    with translation.override(language):
+        assert percent_text(Decimal("0.0250")) == written
+        assert PercentField(max_digits=6, decimal_places=4).widget.format_value(Decimal("0.0250")) == written

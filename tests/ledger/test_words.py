@@ -1,6 +1,7 @@
 """Values in words: people by their names, file sizes in the reader's units."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from moneyed import Money
 
 from ledger.models import TransactionKind
 from ledger.services import Line, transaction_post
-from ledger.words import de_name, file_size_words, name_sort_key, person_words
+from ledger.words import de_name, file_size_words, km_words, name_sort_key, number_words, person_words
 
 
 @pytest.mark.parametrize(
@@ -71,6 +72,8 @@ def test_names_sort_as_a_french_reader_looks_them_up_not_by_character_code():
         "Ecole",
         "Élan",
     ]
+
+
 @pytest.mark.django_db
 def test_a_read_only_person_is_their_name_with_no_link_to_a_page_they_cannot_open(
     client, administrator, finance_user, cash, party_account
@@ -91,3 +94,17 @@ def test_a_read_only_person_is_their_name_with_no_link_to_a_page_they_cannot_ope
     assert '<div class="readonly">Sophie Lévesque</div>' in page
     assert "/admin/auth/user/" not in page
     assert reverse("admin:ledger_fiscalperiod_change", args=[posted.period_id]) in page
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "number", "km"),
+    [
+        ("fr-ca", Decimal("9854.0"), "9\u00a0854", "9\u00a0854\u00a0km"),
+        ("fr-ca", Decimal("195.5"), "195,5", "195,5\u00a0km"),
+        ("en", Decimal("9854.0"), "9,854", "9,854\u00a0km"),
+        ("en", Decimal("368.0"), "368", "368\u00a0km"),
+    ],
+)
+def test_a_measure_is_written_as_the_reader_writes_it_without_a_useless_zero(language, value, number, km):
+    with translation.override(language):
+        assert (number_words(value), km_words(value)) == (number, km)

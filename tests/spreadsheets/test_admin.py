@@ -24,3 +24,12 @@ def test_the_admin_starts_a_job_that_names_its_resource_by_key(db, admin_client,
     job = ImportJob.objects.get()
     assert (job.resource, job.filename, bytes(job.content), job.dry_run) == ("partenaires", "p.csv", data, False)
     delay.assert_called_once_with(job.pk, "fr-ca")
+
+
+def test_the_add_page_names_its_fields_and_choices_with_a_capital_and_offers_one_button(db, admin_client):
+    page = admin_client.get("/admin/spreadsheets/importjob/add/").content.decode()
+    assert 'for="id_what">Ce qui est importé\u00a0:</label>' in page
+    assert 'for="id_file">Fichier\u00a0:</label>' in page
+    assert '<option value="adhesions">Appartenances</option>' in page
+    assert 'value="Lancer l’importation"' in page
+    assert "_addanother" not in page and "_continue" not in page

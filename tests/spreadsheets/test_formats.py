@@ -32,7 +32,10 @@ def test_the_french_chooser_names_the_columns_by_their_french_headers(db, admin_
     assert labels["expenseresource_amount"] == "Montant"
     assert labels["expenseresource_currency"] == "Devise"
     chosen = response.context["form"].fields["format"]
-    assert (str(chosen.label), chosen.choices, chosen.initial) == ("Type de fichier", [("1", "xlsx"), ("0", "csv")], "1")
+    offered = [(index, str(title)) for index, title in chosen.choices]
+    assert (str(chosen.label), offered, chosen.initial) == (
+        "Type de fichier", [("1", "Classeur Excel (.xlsx)"), ("0", "Fichier CSV (.csv)")], "1"
+    )
     page = response.content.decode()
     assert "Tout cocher" in page and "Select all" not in page and "Formule" not in page
     assert "Payer" not in page and "(payé par)" not in page
@@ -58,3 +61,9 @@ def test_an_export_from_the_english_interface_has_the_french_headers_and_imports
     assert text.splitlines()[0] == "nom,catégorie,secteur,personne-ressource,courriel,téléphone,actif"
     report = file_import(PartyResource(), response.content, dry_run=True)
     assert report.ok and report.skipped == 1  # the same partner, unchanged
+
+
+def test_the_english_chooser_names_the_file_types_as_people_know_them(db, admin_client, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    chosen = admin_client.get(EXPENSES_EXPORT).context["form"].fields["format"]
+    assert [(index, str(title)) for index, title in chosen.choices] == [("1", "Excel workbook (.xlsx)"), ("0", "CSV file (.csv)")]

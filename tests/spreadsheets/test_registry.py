@@ -39,19 +39,19 @@ def test_the_admin_offers_the_importable_ones_by_their_name():
     with translation.override("fr-ca"):
         choices = importable_choices()
     assert choices == [
-        ("adhesions", "appartenances"),
-        ("contributions", "contributions en nature"),
-        ("distances", "distances routières"),
-        ("moyens", "déclarations de capacité"),
-        ("depenses", "dépenses partagées"),
-        ("locaux", "locaux"),
-        ("municipalites", "municipalités"),
-        ("partenaires", "partenaires"),
-        ("participations", "participations"),
-        ("programmes", "programmes de financement"),
-        ("rapports", "rapports exigés"),
-        ("regroupements", "regroupements de coûts"),
-        ("subventions", "subventions"),
+        ("adhesions", "Appartenances"),
+        ("contributions", "Contributions en nature"),
+        ("distances", "Distances routières"),
+        ("moyens", "Déclarations de capacité"),
+        ("depenses", "Dépenses partagées"),
+        ("locaux", "Locaux"),
+        ("municipalites", "Municipalités"),
+        ("partenaires", "Partenaires"),
+        ("participations", "Participations"),
+        ("programmes", "Programmes de financement"),
+        ("rapports", "Rapports exigés"),
+        ("regroupements", "Regroupements de coûts"),
+        ("subventions", "Subventions"),
     ]
 
 

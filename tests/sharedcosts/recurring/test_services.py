@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from moneyed import Money
 
 from ledger.models import Party
@@ -222,3 +223,13 @@ def test_the_database_keeps_one_occurrence_per_day_and_a_posted_one_as_it_is(mak
         RecurringExpense.objects.filter(pk=rent.pk).update(rhythm=Rhythm.DATES)
     posted.refresh_from_db()
     assert (posted.amount, posted.status) == (cad("1000.00"), POSTED)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr-ca", "Une indexation annuelle est entre 0\u00a0% et 100\u00a0%, pas 150\u00a0%."), ("en", "A yearly indexation is between 0% and 100%, not 150%.")],
+)
+def test_an_indexation_out_of_range_is_refused_as_a_percentage(make_schedule, language, message):
+    with translation.override(language), pytest.raises(SharedCostsError) as refused:
+        make_schedule(indexation_rate="1.5")
+    assert refused.value.messages == [message]

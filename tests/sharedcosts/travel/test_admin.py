@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -92,3 +93,47 @@ def test_the_equalise_button_makes_the_pool_and_posts_the_travel(finance_client,
     assert sorted(e.amount.amount for e in Expense.objects.filter(pool=pool)) == [Decimal("50.00"), Decimal("195.00")]
     response = finance_client.post(url, {"start": "2025-04-01", "end": "2026-03-31", "rule": "equal"})
     assert response.status_code == 200 and CostPool.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "typed", "km", "shown"),
+    [
+        ("fr-ca", "Saint-Jérôme ↔ Mont-Laurier · 195\u00a0km", "195,5", Decimal("195.5"), "195,5"),
+        ("en", "Saint-Jérôme ↔ Mont-Laurier · 195\u00a0km", "1,195.5", Decimal("1195.5"), "1,195.5"),
+    ],
+)
+def test_a_road_distance_is_written_and_typed_as_the_reader_writes_it(
+    finance_client, places, settings, language, title, typed, km, shown
+):
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    distance = RoadDistance.objects.get(km=Decimal("195"))
+    url = reverse("admin:sharedcosts_roaddistance_change", args=[distance.pk])
+    page = finance_client.get(url).content.decode()
+    assert f"<h2>{title}</h2>" in page
+    assert 'name="km" value="195"' in page
+    data = {"first": distance.first_id, "second": distance.second_id, "km": typed}
+    assert finance_client.post(url, data).status_code == 302
+    distance.refresh_from_db()
+    assert distance.km == km
+    assert f'name="km" value="{shown}"' in finance_client.get(url).content.decode()
+
+
+def test_a_road_distance_that_is_no_number_is_refused_and_nothing_is_written(finance_client, places):
+    distance = RoadDistance.objects.get(km=Decimal("195"))
+    url = reverse("admin:sharedcosts_roaddistance_change", args=[distance.pk])
+    page = finance_client.post(url, {"first": distance.first_id, "second": distance.second_id, "km": "195km"}).content.decode()
+    assert "«\u00a0195km\u00a0» n’est pas un nombre\u00a0: écrivez-le comme 1\u00a0450,50." in page
+    distance.refresh_from_db()
+    assert distance.km == Decimal("195.0")
+
+
+def test_the_equalisation_page_names_its_meeting_group_and_its_cost_pool_apart_and_writes_its_km(finance_client, met):
+    finance_client.post(
+        reverse("admin:sharedcosts_meetinggroup_rotation", args=[met.pk]), {"start": "2025-04-01", "end": "2026-03-31", "rule": "equal"}
+    )
+    equalisation = TravelEqualisation.objects.get()
+    TravelEqualisation.objects.filter(pk=equalisation.pk).update(km=Decimal("9854.0"))
+    page = finance_client.get(reverse("admin:sharedcosts_travelequalisation_change", args=[equalisation.pk])).content.decode()
+    labels = re.findall(r"<label>([^<]*)</label>", page)
+    assert labels == ["Regroupement qui se rencontre\u00a0:", "Du\u00a0:", "Au\u00a0:", "Regroupement de coûts\u00a0:", "Km parcourus\u00a0:", "Préparée par\u00a0:", "Préparée le\u00a0:"]
+    assert '<div class="readonly">9\u00a0854\u00a0km</div>' in page

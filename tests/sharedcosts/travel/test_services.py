@@ -176,3 +176,10 @@ def test_a_group_named_with_a_vowel_is_written_d_apostrophe_in_french(table, tri
     with translation.override("en"), pytest.raises(TravelError) as refused:
         meeting_record(group=table, date=date(2025, 5, 10), host=trio["A"], presences=[Presence(other_party)])
     assert refused.value.messages == [f"{other_party.name} is not a member of Assemblée des partenaires."]
+
+
+def test_each_travel_expense_says_its_km_and_period_as_the_reader_writes_them(travelled, trio, finance_user):
+    equalisation = travel_equalise(group=travelled, prepared_by=finance_user, rule="equal", **YEAR)
+    descriptions = {e.payer: e.description for e in Expense.objects.filter(pool=equalisation.pool)}
+    assert descriptions[trio["C"]] == "680\u00a0km du 1er avril 2025 au 31 mars 2026, 340,00\u00a0$"
+    assert equalisation.pool.name == "Déplacements de Table de concertation jeunesse, du 1er avril 2025 au 31 mars 2026"
