@@ -149,7 +149,7 @@ def test_an_indexation_that_is_no_percentage_is_refused_and_nothing_is_written(a
         "indexation_rate": "0,025 pour cent",
     }
     page = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data).content.decode()
-    assert "«\u00a00,025 pour cent\u00a0» n’est pas un pourcentage\u00a0: écrivez-le comme 2,5\u00a0%." in page
+    assert "«\u00a00,025 pour cent\u00a0» n’est pas un pourcentage\u00a0: écrivez-le comme 12,5." in page
     data["indexation_rate"] = "150 %"
     page = client.post(reverse("admin:sharedcosts_recurringexpense_add"), data).content.decode()
     assert "Une indexation annuelle est entre 0\u00a0% et 100\u00a0%, pas 150\u00a0%." in page
