@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ledger.svg import CHAR_W, name_label
 from portal.review.formats import percent, ratio
 
 WIDTH = 760
@@ -22,9 +23,8 @@ LABEL_W = 240
 RIGHT_PAD = 130
 ROW_H = 30
 TOP = 56
-# Widths of an average character of DejaVu Sans at the chart's sizes: labels are
-# placed and titles wrapped with them, so that no text runs past the chart.
-CHAR_W = 7.4
+# The width of an average character of a title (DejaVu Sans at 16 px): titles wrap
+# with it, as names do with ledger.svg.CHAR_W, so that no text runs past the chart.
 TITLE_CHAR_W = 9.6
 TITLE_LINE_H = 19
 
@@ -36,17 +36,6 @@ class Bar:
     cost_share: Decimal | None
     effort_ratio: Decimal | None
     flagged: bool
-
-
-def _party_label(text: str, *, y: int) -> str:
-    """A party's name left of its bars, on two lines when it is long; past two lines it ends with "…"."""
-    lines = textwrap.wrap(text, width=int((LABEL_W - 12) / CHAR_W), max_lines=2, placeholder="…") or [""]
-    if len(lines) == 1:
-        return f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end" fill="#1b1f24">{escape(lines[0])}</text>'
-    spans = "".join(
-        f'<tspan x="{LABEL_W - 8}" y="{y + 11 + index * 13}">{escape(line)}</tspan>' for index, line in enumerate(lines)
-    )
-    return f'<text text-anchor="end" fill="#1b1f24">{spans}</text>'
 
 
 def _title_lines(title: str) -> list[str]:
@@ -104,7 +93,7 @@ def share_chart(*, uid: str, title: str, bars: Sequence[Bar]) -> SafeString:
     for index, bar in enumerate(bars):
         y = TOP + index * ROW_H
         out.append(f'<g><title>{escape(bar.label)}</title>')
-        out.append(_party_label(bar.label, y=y))
+        out.append(name_label(bar.label, right=LABEL_W - 8, baseline=y + 17, first_baseline=y + 11))
         for offset, value, fill, stroke in (
             (2, bar.means_share, f"url(#{uid}-hatch)", "#0b5d57"),
             (15, bar.cost_share, "#1b1f24", "#1b1f24"),
@@ -170,7 +159,7 @@ def effort_chart(*, uid: str, title: str, bars: Sequence[Bar], low: Decimal, hig
     for index, bar in enumerate(shown):
         y = TOP + index * ROW_H
         out.append(f'<g><title>{escape(bar.label)}</title>')
-        out.append(_party_label(bar.label, y=y))
+        out.append(name_label(bar.label, right=LABEL_W - 8, baseline=y + 17, first_baseline=y + 11))
         if bar.effort_ratio is None:
             out.append(f'<text x="{LABEL_W + 4}" y="{y + 17}" fill="#4a5360">{escape(no_ratio)}</text></g>')
             continue

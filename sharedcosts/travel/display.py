@@ -6,7 +6,6 @@ well as in colour, and no script; the same figures stand in the table
 beside it. Shared by the admin's rotation page and the review.
 """
 
-import textwrap
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ledger.dates import date_words
 from ledger.money import money_format
+from ledger.svg import name_label
 from sharedcosts.travel.rotation import Rotation
 
 WIDTH = 760
@@ -24,23 +24,11 @@ LABEL_W = 250
 RIGHT_PAD = 200
 ROW_H = 32
 TOP = 50
-CHAR_W = 7.4  # an average character of DejaVu Sans at 12 px: names wrap with it so that none runs past its room
 
 
 def km_text(value: Decimal) -> str:
     """Kilometres as a reader of the active language writes them: ``1 234,5 km`` in French."""
     return format_decimal(value, format="#,##0.0", locale=to_locale(get_language() or "fr-ca")) + "\u00a0km"
-
-
-def _name_label(name: str, *, y: int) -> str:
-    """A member's name left of its bar, whole on two lines when it is long (past two lines it ends with "…")."""
-    lines = textwrap.wrap(name, width=int((LABEL_W - 12) / CHAR_W), max_lines=2, placeholder="…") or [""]
-    if len(lines) == 1:
-        return f'<text x="{LABEL_W - 8}" y="{y + 20}" text-anchor="end" fill="#1b1f24">{escape(lines[0])}</text>'
-    spans = "".join(
-        f'<tspan x="{LABEL_W - 8}" y="{y + 13 + index * 13}">{escape(line)}</tspan>' for index, line in enumerate(lines)
-    )
-    return f'<text text-anchor="end" fill="#1b1f24">{spans}</text>'
 
 
 def _marks(rotation: Rotation) -> tuple[set[int], set[int]]:
@@ -82,7 +70,7 @@ def rotation_chart(rotation: Rotation, *, uid: str) -> SafeString:
         label = money_format(burden.cost) + (f" · {note}" if note else "")
         out.append(
             f"<g><title>{escape(burden.party.name)}</title>"
-            + _name_label(burden.party.name, y=y)
+            + name_label(burden.party.name, right=LABEL_W - 8, baseline=y + 20, first_baseline=y + 13)
             + f'<rect x="{LABEL_W}" y="{y + 9}" width="{width:.1f}" height="14" fill="{fill}"/>'
             f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 20}" fill="#1b1f24">{escape(label)}</text></g>'
         )
