@@ -50,11 +50,13 @@ def _rows_sql(casts: Sequence[str], count: int) -> str:
 
     For many rows PostgreSQL takes each column as one array (``unnest``): a
     handful of parameters whatever the number of rows, where a ``VALUES``
-    list would make the driver parse thousands of placeholders. A few rows,
-    the common single posting, get the ``VALUES`` list, cheaper to build.
+    list would make the driver parse thousands of placeholders. The arrays
+    are sent in binary (``%b``): as text the driver would test every string
+    for quoting, and the server parse it back. A few rows, the common single
+    posting, get the ``VALUES`` list, cheaper to build.
     """
     if count >= UNNEST_FROM:
-        return f"unnest({', '.join(f'%s::{cast}[]' for cast in casts)})"
+        return f"unnest({', '.join(f'%b::{cast}[]' for cast in casts)})"
     row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
     return f"(VALUES {', '.join([row] * count)})"
 
@@ -77,9 +79,8 @@ class _PreparedCursor(psycopg.Cursor):
     prepared on each connection: one needs a pooler that keeps prepared
     statements (PgBouncer 1.21 or later) or none, as the site runs.
 
-    Parameters and rows travel in PostgreSQL's binary format: the driver
-    writes a batch's arrays of a thousand values about three times faster
-    than as text, and the server reads them without parsing them.
+    Rows come back in PostgreSQL's binary format, and a batch's arrays go
+    in it (:func:`_rows_sql`).
     """
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
