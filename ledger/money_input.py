@@ -122,12 +122,14 @@ def percent_parse(*, text: str, language: str | None = None) -> Decimal:
 class AmountInput(forms.TextInput):
     """A text input the phone opens on its number pad; it shows an amount as the reader writes it."""
 
+    written = staticmethod(amount_text)
+
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, Decimal):
-            return amount_text(value)
+            return self.written(value)
         return super().format_value(value)
 
 
@@ -142,7 +144,10 @@ class AmountField(forms.DecimalField):
             return None
         if isinstance(value, Decimal):
             return value
-        return amount_parse(text=str(value), kind=self.kind)
+        return self.read(str(value))
+
+    def read(self, text: str) -> Decimal:
+        return amount_parse(text=text, kind=self.kind)
 
     def bound_data(self, data, initial):
         """What was typed, once read, so the page shows ``1 450,50`` for ``1450,50``; unreadable text as typed."""
@@ -165,10 +170,7 @@ class PercentageField(AmountField):
 class PercentInput(AmountInput):
     """A text input on the number pad that shows a fraction as the percentage the reader writes."""
 
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return percent_text(value)
-        return forms.TextInput.format_value(self, value)
+    written = staticmethod(percent_text)
 
 
 class PercentField(PercentageField):
@@ -176,21 +178,14 @@ class PercentField(PercentageField):
 
     widget = PercentInput
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        return percent_parse(text=str(value))
+    def read(self, text: str) -> Decimal:
+        return percent_parse(text=text)
 
 
 class NumberInput(AmountInput):
     """A text input on the number pad that shows a number (a distance, a threshold) as the reader writes it: ``195``, ``195,5``."""
 
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return number_words(value)
-        return forms.TextInput.format_value(self, value)
+    written = staticmethod(number_words)
 
 
 class NumberField(AmountField):
