@@ -155,6 +155,12 @@ class EntryInline(ReadOnlyInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
         return super().get_queryset(request).select_related("account")
 
+    def get_formset(self, request: HttpRequest, obj: Transaction | None = None, **kwargs):
+        # The accounts of all the transaction's entries are named at once; the admin makes an inline per request.
+        accounts = [entry.account for entry in self.get_queryset(request).filter(transaction=obj)] if obj else []
+        self.account_names = accounts_names(accounts=accounts)
+        return super().get_formset(request, obj, **kwargs)
+
     @admin.display(description=gettext_lazy("account"))
     def account_in_words(self, entry: Entry) -> str:
         """The entry's account, linked, named in the reader's language (:mod:`ledger.account_words`)."""
@@ -163,7 +169,7 @@ class EntryInline(ReadOnlyInline):
             '<a href="{}">{} · {}</a>',
             reverse("admin:ledger_account_change", args=[account.pk]),
             account.code,
-            accounts_names(accounts=[account])[account.pk],
+            self.account_names.get(account.pk, account.name),
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:

@@ -272,3 +272,20 @@ def test_a_transactions_entries_name_their_accounts_in_the_readers_language(staf
     assert f"POOL-{pool.pk}-P{party.pk} · Position in the pool Locaux partagés</a>" in page
     assert f"POOL-{pool.pk}-COST · Cost of the pool Locaux partagés</a>" in page
     assert "Position dans" not in page and "Coût du regroupement" not in page
+
+
+def test_a_transactions_page_names_its_accounts_at_once_whatever_its_number_of_entries(staff_client, cash, party_account):
+    def page_queries(lines: int, key: str) -> int:
+        posted = transaction_post(
+            lines=[Line(account=cash, amount=Money(f"-{lines}.00", "CAD"))]
+            + [Line(account=party_account, amount=Money("1.00", "CAD")) for _line in range(lines)],
+            date=date(2025, 6, 1),
+            kind=TransactionKind.ADJUSTMENT,
+            idempotency_key=key,
+            memo="Ajustement",
+        ).transaction
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(reverse("admin:ledger_transaction_change", args=[posted.pk])).status_code == 200
+        return len(queries)
+
+    assert page_queries(8, "entries:8") == page_queries(1, "entries:1")
