@@ -13,15 +13,13 @@ from django.utils.translation import gettext_lazy, pgettext
 from grants.holds import hold_words
 from grants.models import Instalment, InstalmentStatus
 from grants.services import instalment_pay, instalment_reverse_payment
+from grants.services.instalments import UNPAID
 from ledger.admin_actions import each_selected, refusal_report
 from ledger.admin_history import HistoryAdmin, HistoryLine
 from ledger.admin_lists import MoneyTotalsMixin, money_column, short_text
 from ledger.errors import DomainError
 from ledger.money_input import MONEY_INPUT
 from ledger.roles import is_staff_member
-
-
-UNPAID = [InstalmentStatus.SCHEDULED, InstalmentStatus.HELD, InstalmentStatus.FAILED]
 
 
 class DueFilter(admin.SimpleListFilter):

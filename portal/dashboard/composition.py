@@ -30,6 +30,7 @@ from grants.models import (
     ReportStatus,
 )
 from grants.selectors import amounts_of, programmes_with_amounts
+from grants.services.instalments import UNPAID
 from ledger.dates import add_months
 from ledger.memo_words import transaction_line, transactions_memos
 from ledger.models import Entry, FiscalPeriod, Party, Transaction, TransactionKind
@@ -42,7 +43,6 @@ from sharedcosts.selectors import fiscal_year_pools
 
 UPCOMING_MONTHS = 3
 LATEST_POSTINGS = 10
-UNPAID = [InstalmentStatus.SCHEDULED, InstalmentStatus.FAILED, InstalmentStatus.HELD]
 
 
 def admin_list(model: type, **filters: object) -> str:
